@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * i62608ctl: command table and what every command gets.
+ */
+#ifndef I62608_CTL_H
+#define I62608_CTL_H
+
+#include <stdbool.h>
+
+#include "nl.h"
+#include "output.h"
+
+struct ctl {
+	struct out *out;
+	struct i62608_nl nl;
+	bool nl_open;
+	bool json;
+	const struct ctl_cmd *cmd;
+};
+
+/*
+ * One command: "OBJECT VERB" (or just "OBJECT" when @verb is NULL).
+ * @fn gets the arguments after the verb; it returns an exit status.
+ */
+struct ctl_cmd {
+	const char *object;
+	const char *verb;
+	int (*fn)(struct ctl *ctl, int argc, char **argv);
+	const char *args;
+	const char *summary;
+	const char *help;
+};
+
+/* Exit statuses. */
+enum {
+	CTL_OK = 0,
+	CTL_FAIL = 1,	/* the operation failed */
+	CTL_USAGE = 2,	/* the command line is wrong */
+};
+
+/* Connect to the kernel family; prints the reason and returns false. */
+bool ctl_nl(struct ctl *ctl);
+/* Report a failed kernel operation; returns CTL_FAIL. */
+int ctl_nl_err(struct ctl *ctl, int err, const char *what);
+/* Report a usage error for the current command; returns CTL_USAGE. */
+int ctl_usage(struct ctl *ctl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report a runtime error; returns CTL_FAIL. */
+int ctl_err(struct ctl *ctl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* True when argv holds -h/--help: print the command's help. */
+bool ctl_want_help(struct ctl *ctl, int argc, char **argv);
+
+
+extern const struct ctl_cmd ctl_version_cmds[];
+extern const struct ctl_cmd ctl_iface_cmds[];
+
+#endif /* I62608_CTL_H */
