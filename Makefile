@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# i62608 - IEC 62608 home network configuration.
+#
+#   make                    kernel module (default kernel) and userspace
+#   make KDIR=/lib/modules/$(uname -r)/build module
+#                           the module for a gateway's own kernel
+#   make modules-all        the module for every test kernel
+#   make check              style, layout, unit tests, VM suite (6.12)
+#   make check-matrix       VM suite on 6.1, 6.12 and next
+#   make test               everything CI runs (README's test command)
+#   make vm-6.1 TESTS=netns.sh    some VM tests on one kernel
+#
+# Kernels and tools come from scripts/setup.sh, into $(CACHE).
+
+top := $(CURDIR)
+CACHE ?= $(if $(I62608_CACHE),$(I62608_CACHE),$(top)/.cache)
+BUILD := $(top)/build
+RESULTS := $(BUILD)/results
+TOOLS := $(CACHE)/tools
+
+# Test kernels: names of $(CACHE)/kernels/NAME/kernel.env.
+KERNEL ?= 6.12
+MATRIX := 6.1 6.12 next
+
+VERSION := $(shell git -C $(top) describe --always --dirty 2>/dev/null || echo 0.1.0)
+
+.PHONY: all module modules-all userspace selftests unit style layout \
+	check check-matrix test clean help vm-% module-% FORCE
+.DEFAULT_GOAL := all
+
+all: module userspace
+
+help:
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------- module --
+#
+# Every kernel gets its own shadow tree of symlinks under build/k/NAME, so
+# objects of different kernels never mix and kbuild's external-module clean
+# (which recurses through M=) never runs over the repository.
+
+kenv = $(CACHE)/kernels/$(1)/kernel.env
+kval = $(shell sed -n 's/^$(2)=//p' $(call kenv,$(1)) 2>/dev/null)
+KSRC := Kbuild kernel include
+
+define build_module
+	@mkdir -p $(BUILD)/k/$(1)
+	@cp -asf $(addprefix $(top)/,$(KSRC)) $(BUILD)/k/$(1)/
+	@test -f "$(2)/Makefile" || { echo "no kernel tree at '$(2)' (run scripts/setup.sh, or give KDIR=)"; exit 1; }
+	$(MAKE) -C $(2) M=$(BUILD)/k/$(1) W=1 I62608_WERROR=y $(3) modules
+endef
+
+ifneq ($(KDIR),)
+module: FORCE
+	$(call build_module,custom,$(KDIR),)
+	@echo "built $(BUILD)/k/custom/i62608.ko"
+else
+module: module-$(KERNEL)
+endif
+
+module-%: FORCE
+	$(call build_module,$*,$(call kval,$*,KDIR),$(call kval,$*,KMAKE_ARGS))
+
+modules-all: $(addprefix module-,$(MATRIX))
+
+# ------------------------------------------------------------- userspace --
+
+CC ?= gcc
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+USER_CFLAGS := -std=gnu11 -g -O2 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
+	-fstack-protector-strong -I$(top)/include/uapi -I$(top)/userspace/lib \
+	-I$(top)/kernel \
+	-DI62608_TOOL_VERSION='"$(VERSION)"' $(NL_CFLAGS)
+# Unit tests run natively under AddressSanitizer and UBSan.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+LIB_SRCS := userspace/lib/output.c userspace/lib/nl.c userspace/lib/proto_nl.c \
+	kernel/wire.c
+CTL_SRCS := $(wildcard userspace/ctl/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bin/i62608ctl: $(call obj,$(CTL_SRCS) $(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(NL_LIBS)
+
+userspace: $(BUILD)/bin/i62608ctl
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------- selftests --
+
+selftests: userspace
+	@test -f $(TOOLS)/kselftest_harness.h || { echo "missing $(TOOLS)/kselftest_harness.h: run scripts/setup.sh"; exit 1; }
+	$(MAKE) -C selftests/i62608 OUTPUT=$(BUILD)/selftests TOOLS=$(TOOLS) \
+		TOP=$(top) CC=$(CC)
+
+# Unit tests: userspace code, natively, under ASan/UBSan.
+UNIT_SRCS := $(wildcard selftests/unit/*.c)
+UNIT_BINS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+$(BUILD)/unit/%: selftests/unit/%.c $(LIB_SRCS) $(wildcard userspace/lib/*.h) \
+		$(wildcard selftests/unit/*.h) kernel/wire.h include/uapi/linux/i62608.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -isystem $(TOOLS) -DDOC_PATH='"$(top)/docs/protocol.md"' -o $@ $< $(LIB_SRCS) $(NL_LIBS)
+
+unit: $(UNIT_BINS)
+	@scripts/run-stage --tap unit -- scripts/run-tests $(UNIT_BINS)
+
+# ---------------------------------------------------------------- checks --
+
+style:
+	@scripts/run-stage --tap style -- scripts/check-style
+
+layout: module
+	@scripts/run-stage --tap layout -- scripts/check-layout $(BUILD)/k/$(KERNEL)/i62608.ko
+
+# ------------------------------------------------------------ VM suites --
+#
+# One boot per kernel runs the whole suite (selftests/i62608/run_vm.sh).
+
+vm-%: FORCE
+	@scripts/run-stage --single "module builds for $* (W=1, no warnings)" build-$* -- \
+		$(MAKE) --no-print-directory module-$*
+	@scripts/run-stage --tap vm-$* -- scripts/vm-run --kernel $* -- \
+		selftests/i62608/run_vm.sh --kernel $* $(TESTS)
+
+check: userspace selftests
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory style unit layout vm-$(KERNEL)
+	@scripts/summarize $(RESULTS)
+
+check-matrix: userspace selftests
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory $(addprefix vm-,$(MATRIX))
+	@scripts/summarize $(RESULTS)
+
+# The README's test command: everything, one closing line.
+test: userspace selftests
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory style unit layout $(addprefix vm-,$(MATRIX))
+	@scripts/summarize $(RESULTS)
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
