@@ -80,8 +80,15 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 LIB_SRCS := userspace/lib/output.c userspace/lib/nl.c userspace/lib/proto_nl.c \
-	kernel/wire.c
+	userspace/lib/report.c kernel/wire.c
 CTL_SRCS := $(wildcard userspace/ctl/*.c)
+MNL_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null)
+
+# Programs beyond i62608ctl add themselves here from their build.mk;
+# UNIT_EXTRA_SRCS are linked into every unit test.
+USERSPACE_BINS := $(BUILD)/bin/i62608ctl
+UNIT_EXTRA_SRCS :=
+UNIT_EXTRA_LIBS :=
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -93,7 +100,9 @@ $(BUILD)/bin/i62608ctl: $(call obj,$(CTL_SRCS) $(LIB_SRCS))
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(NL_LIBS)
 
-userspace: $(BUILD)/bin/i62608ctl
+include $(sort $(wildcard userspace/*/build.mk selftests/*/build.mk))
+
+userspace: $(USERSPACE_BINS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -108,10 +117,13 @@ selftests: userspace
 UNIT_SRCS := $(wildcard selftests/unit/*.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-$(BUILD)/unit/%: selftests/unit/%.c $(LIB_SRCS) $(wildcard userspace/lib/*.h) \
-		$(wildcard selftests/unit/*.h) kernel/wire.h include/uapi/linux/i62608.h
+$(BUILD)/unit/%: selftests/unit/%.c $(LIB_SRCS) $(UNIT_EXTRA_SRCS) \
+		$(wildcard userspace/*/*.h) $(wildcard selftests/unit/*.h) \
+		kernel/wire.h include/uapi/linux/i62608.h
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -isystem $(TOOLS) -DDOC_PATH='"$(top)/docs/protocol.md"' -o $@ $< $(LIB_SRCS) $(NL_LIBS)
+	$(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -isystem $(TOOLS) \
+		-DDOC_PATH='"$(top)/docs/protocol.md"' -DSRC_TOP='"$(top)"' \
+		-o $@ $< $(LIB_SRCS) $(UNIT_EXTRA_SRCS) $(NL_LIBS) $(UNIT_EXTRA_LIBS)
 
 unit: $(UNIT_BINS)
 	@scripts/run-stage --tap unit -- scripts/run-tests $(UNIT_BINS)

@@ -9,6 +9,13 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* 6.12 moved the unaligned access helpers from asm/ to linux/. */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * 6.7 made struct genl_dumpit_info carry a whole struct genl_info
  * (genl_info_dump()); before, it held the parsed attributes directly.
