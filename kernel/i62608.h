@@ -10,22 +10,36 @@
  *         of our EtherType reach the handler only on enabled interfaces and
  *         the handler finds its interface with container_of(), no lookup.
  *
+ *     `-- agents: struct i62608_agent, one per (ifindex, MAC), in an
+ *         rhashtable for the receive path and a list for dumps and aging
+ *
  * Locking:
  *   - The interface list of a namespace is changed only under RTNL (netlink
  *     commands and the netdevice notifier both run under it) and read either
  *     under RTNL or, on the receive path, through the packet_type itself,
  *     which the core protects with RCU.
+ *   - The agent table (hash, list, lost list, counts) is changed under
+ *     i62608_net.agents_lock; lookups and dumps walk it under RCU. Each
+ *     agent's mutable fields are under its own i62608_agent.lock, taken
+ *     after agents_lock when both are needed. The receive path runs in
+ *     softirq context; everything else takes these locks with _bh.
+ *   - Agents are freed after a grace period (call_rcu), so an agent found
+ *     under rcu_read_lock() stays readable; a.dead says it was unlinked.
  */
 #ifndef _I62608_H
 #define _I62608_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
 #include <linux/u64_stats_sync.h>
 #include <net/netns/generic.h>
 #include <linux/i62608.h>
 
 #include "compat.h"
+#include "wire.h"
 
 #define I62608_MODULE_VERSION	"0.1.0"
 
@@ -34,6 +48,40 @@
 
 extern u16 i62608_ethertype;
 extern unsigned int i62608_net_id;
+extern const u8 i62608_group_addr[ETH_ALEN];
+
+/**
+ * struct i62608_params - tunables of a namespace (I62608_PARAM_A_*)
+ *
+ * Written under i62608_net.params_lock with WRITE_ONCE(), read anywhere
+ * with READ_ONCE(): each value is consistent by itself.
+ */
+struct i62608_params {
+	u32 max_agents;
+	u32 max_agents_per_iface;
+	u32 aging_interval_ms;
+	u32 pending_ttl_ms;
+	u32 lost_linger_ms;
+	u32 rate;
+	u32 burst;
+	u32 adv_interval_ms;
+	u32 heartbeat_interval_s;
+	u32 max_ttl_s;
+};
+
+/**
+ * struct i62608_ns_counters - namespace-wide event counters
+ */
+struct i62608_ns_counters {
+	atomic64_t created;
+	atomic64_t expired;
+	atomic64_t byes;
+	atomic64_t restarts;
+	atomic64_t evicted;
+	atomic64_t table_full;
+	atomic64_t ratelimited;
+	atomic64_t ntf_failed;
+};
 
 /**
  * struct i62608_net - per network namespace state
@@ -42,6 +90,22 @@ extern unsigned int i62608_net_id;
  * @n_ifaces: length of @ifaces
  * @ifaces_gen: bumped on every change of @ifaces; dumps compare it
  * @epoch: this configurator's random boot epoch, never 0
+ * @tx_counter: header counter of the frames we send
+ * @msg_id: message ids of unsolicited messages
+ * @params: tunables
+ * @params_lock: serializes writers of @params
+ * @agents_lock: protects @agents_ht, @agents, @lost, the counts, @dying
+ * @agents_ht: agents by (ifindex, MAC), RCU for readers
+ * @agents: every agent, oldest first, RCU for readers
+ * @lost: agents in state LOST, oldest first: the first to be evicted
+ * @n_agents: length of @agents
+ * @n_state: agents per enum i62608_agent_state
+ * @agents_gen: bumped when an agent is added or removed (dumps)
+ * @aging: the sweep that expires agents, queued while there are any
+ * @full_next: jiffies before which no other TABLE_FULL_NTF is sent
+ * @full_dropped: frames dropped for a full table since the last one
+ * @cnt: counters
+ * @dying: the namespace is going away: queue no more work
  */
 struct i62608_net {
 	struct net *net;
@@ -49,6 +113,107 @@ struct i62608_net {
 	unsigned int n_ifaces;
 	unsigned int ifaces_gen;
 	u32 epoch;
+	atomic64_t tx_counter;
+	atomic_t msg_id;
+
+	struct i62608_params params;
+	struct mutex params_lock;	/* serializes writers of params */
+
+	spinlock_t agents_lock;		/* the table; see the top of this file */
+	struct rhashtable agents_ht;
+	struct list_head agents;
+	struct list_head lost;
+	unsigned int n_agents;
+	atomic_t n_state[I62608_AGENT_STATE_MAX + 1];
+	unsigned int agents_gen;
+	struct delayed_work aging;
+	unsigned long full_next;
+	atomic64_t full_dropped;
+	struct i62608_ns_counters cnt;
+	bool dying;
+};
+
+/**
+ * struct i62608_agent_key - what identifies an agent
+ * @ifindex: the interface it was heard on
+ * @mac: its source address
+ * @pad: zero, so the key hashes and compares as bytes
+ */
+struct i62608_agent_key {
+	int ifindex;
+	u8 mac[ETH_ALEN];
+	u16 pad;
+};
+
+/**
+ * struct i62608_report_blob - a REPORT as received, and what we list of it
+ * @rcu: deferred free when replaced
+ * @sum: the fields shown in listings
+ * @partial: the REPORT had I62608_F_PARTIAL
+ * @len: length of @data
+ * @data: the TLVs, as sent
+ */
+struct i62608_report_blob {
+	struct rcu_head rcu;
+	struct i62608_summary sum;
+	bool partial;
+	u16 len;
+	u8 data[];
+};
+
+/**
+ * struct i62608_agent - a configured agent heard on an enabled interface
+ * @node: in i62608_net.agents_ht
+ * @list: in i62608_net.agents
+ * @lru: in i62608_net.lost while LOST, else empty (agents_lock)
+ * @key: interface and MAC
+ * @iface: the interface; valid while linked, used under agents_lock only
+ * @lock: protects the fields below
+ * @dead: unlinked from the table, being freed
+ * @state: enum i62608_agent_state
+ * @ttl: seconds, as the agent said (capped)
+ * @epoch: the agent's boot epoch
+ * @report_id: msg_id of @report
+ * @first_seen: jiffies
+ * @last_seen: jiffies
+ * @expires: jiffies at which it is lost (when LOST: freed)
+ * @report: its latest REPORT, or NULL
+ * @tb_tokens: token bucket credit, in ns
+ * @tb_last: ktime of the last refill
+ * @rx_frames: frames accepted from it
+ * @rx_bytes: their bytes
+ * @tx_frames: frames sent to it
+ * @ratelimited: frames over its budget
+ * @reports: REPORTs accepted
+ * @restarts: epoch changes seen
+ * @rcu: deferred free
+ */
+struct i62608_agent {
+	struct rhash_head node;
+	struct list_head list;
+	struct list_head lru;
+	struct i62608_agent_key key;
+	struct i62608_iface *iface;
+
+	spinlock_t lock;		/* the mutable fields below */
+	bool dead;
+	u8 state;
+	u16 ttl;
+	u32 epoch;
+	u32 report_id;
+	u64 first_seen;
+	u64 last_seen;
+	u64 expires;
+	struct i62608_report_blob __rcu *report;
+	u64 tb_tokens;
+	u64 tb_last;
+	u64 rx_frames;
+	u64 rx_bytes;
+	u64 tx_frames;
+	u64 ratelimited;
+	u32 reports;
+	u32 restarts;
+	struct rcu_head rcu;
 };
 
 /**
@@ -92,6 +257,8 @@ struct i62608_stats {
  * @list: entry in @in->ifaces (RTNL)
  * @stats: per-CPU counters
  * @enabled_ns: CLOCK_BOOTTIME when it was enabled
+ * @n_agents: agents heard on it (under in->agents_lock)
+ * @adv_work: sends unsolicited ADVERTISEs
  * @rcu: deferred free
  */
 struct i62608_iface {
@@ -102,6 +269,8 @@ struct i62608_iface {
 	struct list_head list;
 	struct i62608_pcpu_stats __percpu *stats;
 	u64 enabled_ns;
+	unsigned int n_agents;
+	struct delayed_work adv_work;
 	struct rcu_head rcu;
 };
 
@@ -130,9 +299,51 @@ static inline void i62608_count_drop(struct i62608_iface *iface,
 	u64_stats_update_end(&s->syncp);
 }
 
+static inline void i62608_count_tx(struct i62608_iface *iface, unsigned int len,
+				   bool ok)
+{
+	struct i62608_pcpu_stats *s = this_cpu_ptr(iface->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (ok) {
+		u64_stats_inc(&s->tx_frames);
+		u64_stats_add(&s->tx_bytes, len);
+	} else {
+		u64_stats_inc(&s->tx_errors);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
 /* netns.c */
 int i62608_netns_register(void);
 void i62608_netns_unregister(void);
+extern const struct nla_policy i62608_params_policy[I62608_PARAM_A_MAX + 1];
+int i62608_params_set(struct i62608_net *in, struct nlattr **tb,
+		      struct netlink_ext_ack *extack);
+
+/* agent.c */
+int i62608_agents_init(struct i62608_net *in);
+void i62608_agents_exit(struct i62608_net *in);
+struct i62608_agent *i62608_agent_lookup(struct i62608_net *in, int ifindex,
+					 const u8 *mac);
+struct i62608_agent *i62608_agent_create(struct i62608_net *in,
+					 struct i62608_iface *iface,
+					 const u8 *mac, u32 epoch, bool *created,
+					 enum i62608_drop *drop);
+bool i62608_agent_revive(struct i62608_net *in, struct i62608_agent *a,
+			 u32 epoch);
+int i62608_agent_del(struct i62608_net *in, struct i62608_agent *a,
+		     enum i62608_reason reason);
+void i62608_agents_flush_iface(struct i62608_net *in, struct i62608_iface *iface,
+			       enum i62608_reason reason);
+bool i62608_agent_admit(struct i62608_net *in, struct i62608_agent *a, u64 now);
+void i62608_agent_set_state(struct i62608_net *in, struct i62608_agent *a,
+			    u8 state);
+
+/* tx.c */
+int i62608_tx_advertise(struct i62608_iface *iface, const u8 *dst, u32 msg_id,
+			u16 flags);
+void i62608_adv_work(struct work_struct *work);
 
 /* iface.c */
 struct i62608_iface *i62608_iface_find(struct i62608_net *in,
@@ -155,5 +366,10 @@ int i62608_genl_register(void);
 void i62608_genl_unregister(void);
 void i62608_nl_notify_iface(struct i62608_iface *iface, u8 cmd,
 			    enum i62608_reason reason);
+void i62608_nl_notify_agent(struct i62608_net *in, struct i62608_agent *a,
+			    u8 cmd, enum i62608_reason reason, bool restarted);
+void i62608_nl_notify_table_full(struct i62608_net *in,
+				 struct i62608_iface *iface,
+				 enum i62608_limit limit);
 
 #endif /* _I62608_H */

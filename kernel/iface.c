@@ -39,6 +39,7 @@ int i62608_iface_add(struct i62608_net *in, struct net_device *dev,
 		     struct netlink_ext_ack *extack)
 {
 	struct i62608_iface *iface;
+	int err;
 
 	ASSERT_RTNL();
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
@@ -71,10 +72,22 @@ int i62608_iface_add(struct i62608_net *in, struct net_device *dev,
 	iface->pt.dev = dev;
 	iface->pt.func = i62608_rcv;
 
+	INIT_DELAYED_WORK(&iface->adv_work, i62608_adv_work);
+
+	/* Let the NIC's address filter pass DISCOVERs. */
+	err = dev_mc_add(dev, i62608_group_addr);
+	if (err) {
+		netdev_put(dev, &iface->dev_tracker);
+		free_percpu(iface->stats);
+		kfree(iface);
+		return err;
+	}
 	list_add_tail(&iface->list, &in->ifaces);
 	in->n_ifaces++;
 	i62608_gen_bump(&in->ifaces_gen);
 	dev_add_pack(&iface->pt);
+	/* Announce ourselves at once: agents need not wait for a backoff. */
+	queue_delayed_work(system_power_efficient_wq, &iface->adv_work, 0);
 
 	i62608_nl_notify_iface(iface, I62608_CMD_IFACE_NEW_NTF, 0);
 	netdev_dbg(dev, "i62608 enabled\n");
@@ -96,6 +109,10 @@ void i62608_iface_del(struct i62608_iface *iface, enum i62608_reason reason)
 	ASSERT_RTNL();
 	/* Waits for a grace period: no handler runs on @iface after this. */
 	dev_remove_pack(&iface->pt);
+	cancel_delayed_work_sync(&iface->adv_work);
+	/* Its agents go with it, each announced as lost. */
+	i62608_agents_flush_iface(in, iface, reason);
+	dev_mc_del(iface->dev, i62608_group_addr);
 	list_del(&iface->list);
 	in->n_ifaces--;
 	i62608_gen_bump(&in->ifaces_gen);
@@ -155,13 +172,22 @@ static int i62608_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct i62608_iface *iface;
 
-	if (event != NETDEV_UNREGISTER)
-		return NOTIFY_DONE;
-
-	/* Also sent when the device leaves for another namespace. */
-	iface = i62608_iface_find(i62608_pernet(dev_net(dev)), dev);
-	if (iface)
-		i62608_iface_del(iface, I62608_REASON_IFACE_GONE);
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		/* Also sent when the device leaves for another namespace. */
+		iface = i62608_iface_find(i62608_pernet(dev_net(dev)), dev);
+		if (iface)
+			i62608_iface_del(iface, I62608_REASON_IFACE_GONE);
+		break;
+	case NETDEV_UP:
+	case NETDEV_CHANGE:
+		/* Link-up: advertise now, agents are searching. */
+		iface = i62608_iface_find(i62608_pernet(dev_net(dev)), dev);
+		if (iface && netif_carrier_ok(dev))
+			mod_delayed_work(system_power_efficient_wq,
+					 &iface->adv_work, 0);
+		break;
+	}
 	return NOTIFY_DONE;
 }
 

@@ -11,6 +11,7 @@
  * not already visible on the LAN.
  */
 
+#include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -35,6 +36,17 @@ static bool i62608_nl_live;
 static const struct nla_policy i62608_iface_sel_policy[I62608_A_MAX + 1] = {
 	[I62608_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[I62608_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+/* Selecting an agent: AGENT_GET, AGENT_DEL. */
+static const struct nla_policy i62608_agent_sel_policy[I62608_A_MAX + 1] = {
+	[I62608_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[I62608_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[I62608_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+};
+
+static const struct nla_policy i62608_params_set_policy[I62608_A_MAX + 1] = {
+	[I62608_A_PARAMS] = NLA_POLICY_NESTED(i62608_params_policy),
 };
 
 /*
@@ -312,6 +324,406 @@ static int i62608_nl_iface_dump(struct sk_buff *skb,
 	return err ?: skb->len;
 }
 
+/* ---------------------------------------------------------------- agents */
+
+/*
+ * The interface index named by IFINDEX and/or IFNAME, without RTNL: 0 when
+ * none was given. Under rcu_read_lock().
+ */
+static int i62608_nl_ifindex_rcu(struct net *net, struct nlattr **attrs,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *ai = attrs[I62608_A_IFINDEX], *an = attrs[I62608_A_IFNAME];
+	struct net_device *dev;
+	int ifindex = 0;
+
+	if (ai) {
+		ifindex = nla_get_u32(ai);
+		if (!dev_get_by_index_rcu(net, ifindex)) {
+			NL_SET_BAD_ATTR(extack, ai);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no interface with this index in this namespace");
+			return -ENODEV;
+		}
+	}
+	if (an) {
+		dev = dev_get_by_name_rcu(net, nla_data(an));
+		if (!dev) {
+			NL_SET_BAD_ATTR(extack, an);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no interface with this name in this namespace");
+			return -ENODEV;
+		}
+		if (ifindex && ifindex != dev->ifindex) {
+			NL_SET_BAD_ATTR(extack, an);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "interface index and name refer to different interfaces");
+			return -EINVAL;
+		}
+		ifindex = dev->ifindex;
+	}
+	return ifindex;
+}
+
+/* The agent a request names. Under rcu_read_lock(). */
+static struct i62608_agent *i62608_nl_agent(struct i62608_net *in,
+					    struct genl_info *info)
+{
+	struct i62608_agent *a, *found = NULL;
+	const u8 *mac;
+	int ifindex;
+
+	if (GENL_REQ_ATTR_CHECK(info, I62608_A_MAC)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the agent's MAC address is required");
+		return ERR_PTR(-EINVAL);
+	}
+	mac = nla_data(info->attrs[I62608_A_MAC]);
+	ifindex = i62608_nl_ifindex_rcu(in->net, info->attrs, info->extack);
+	if (ifindex < 0)
+		return ERR_PTR(ifindex);
+	if (ifindex) {
+		found = i62608_agent_lookup(in, ifindex, mac);
+	} else {
+		list_for_each_entry_rcu(a, &in->agents, list) {
+			if (!ether_addr_equal(a->key.mac, mac))
+				continue;
+			if (found) {
+				NL_SET_ERR_MSG_MOD(info->extack,
+						   "this MAC is known on several interfaces: name the interface");
+				return ERR_PTR(-EINVAL);
+			}
+			found = a;
+		}
+	}
+	if (!found || READ_ONCE(found->dead)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[I62608_A_MAC]);
+		NL_SET_ERR_MSG_MOD(info->extack, "no such agent");
+		return ERR_PTR(-ENOENT);
+	}
+	return found;
+}
+
+struct agent_snap {
+	u8 state;
+	u16 ttl;
+	u32 epoch;
+	u32 report_id;
+	u64 first_seen, last_seen, expires;
+	u64 rx_frames, rx_bytes, tx_frames, ratelimited;
+	u32 reports, restarts;
+};
+
+static u64 age_ms(u64 now, u64 then)
+{
+	return now > then ? jiffies64_to_msecs(now - then) : 0;
+}
+
+/* One I62608_A_AGENT nest, self-contained. Under rcu_read_lock(). */
+static int i62608_nl_put_agent(struct sk_buff *skb, struct i62608_net *in,
+			       struct i62608_agent *a)
+{
+	const struct i62608_report_blob *rep;
+	const struct net_device *dev;
+	u64 now = get_jiffies_64();
+	struct agent_snap sn;
+	struct nlattr *nest;
+
+	spin_lock_bh(&a->lock);
+	sn.state = a->state;
+	sn.ttl = a->ttl;
+	sn.epoch = a->epoch;
+	sn.report_id = a->report_id;
+	sn.first_seen = a->first_seen;
+	sn.last_seen = a->last_seen;
+	sn.expires = a->expires;
+	sn.rx_frames = a->rx_frames;
+	sn.rx_bytes = a->rx_bytes;
+	sn.tx_frames = a->tx_frames;
+	sn.ratelimited = a->ratelimited;
+	sn.reports = a->reports;
+	sn.restarts = a->restarts;
+	/* The blob is freed after a grace period: readable under RCU. */
+	rep = rcu_dereference(a->report);
+	spin_unlock_bh(&a->lock);
+
+	nest = nla_nest_start(skb, I62608_A_AGENT);
+	if (!nest)
+		return -EMSGSIZE;
+	dev = dev_get_by_index_rcu(in->net, a->key.ifindex);
+	if (nla_put_u32(skb, I62608_AGENT_A_IFINDEX, a->key.ifindex) ||
+	    (dev && nla_put_string(skb, I62608_AGENT_A_IFNAME, dev->name)) ||
+	    nla_put(skb, I62608_AGENT_A_MAC, ETH_ALEN, a->key.mac) ||
+	    nla_put_u8(skb, I62608_AGENT_A_STATE, sn.state) ||
+	    nla_put_u32(skb, I62608_AGENT_A_EPOCH, sn.epoch) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_FIRST_SEEN_MS,
+			      age_ms(now, sn.first_seen), I62608_AGENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_LAST_SEEN_MS,
+			      age_ms(now, sn.last_seen), I62608_AGENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_EXPIRES_MS,
+			      age_ms(sn.expires, now), I62608_AGENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_RX_FRAMES, sn.rx_frames,
+			      I62608_AGENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_RX_BYTES, sn.rx_bytes,
+			      I62608_AGENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_TX_FRAMES, sn.tx_frames,
+			      I62608_AGENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_AGENT_A_RATELIMITED, sn.ratelimited,
+			      I62608_AGENT_A_PAD) ||
+	    nla_put_u32(skb, I62608_AGENT_A_REPORTS, sn.reports) ||
+	    nla_put_u32(skb, I62608_AGENT_A_RESTARTS, sn.restarts))
+		goto err_cancel;
+	if (sn.ttl && nla_put_u16(skb, I62608_AGENT_A_TTL, sn.ttl))
+		goto err_cancel;
+	if (rep) {
+		const struct i62608_summary *sum = &rep->sum;
+
+		if (nla_put_u32(skb, I62608_AGENT_A_REPORT_ID, sn.report_id) ||
+		    nla_put_u8(skb, I62608_AGENT_A_DEVICE_TYPE, sum->device_type) ||
+		    nla_put_u32(skb, I62608_AGENT_A_CAPABILITIES, sum->caps) ||
+		    (sum->vendor[0] &&
+		     nla_put_string(skb, I62608_AGENT_A_VENDOR, sum->vendor)) ||
+		    (sum->model[0] &&
+		     nla_put_string(skb, I62608_AGENT_A_MODEL, sum->model)) ||
+		    (sum->name[0] &&
+		     nla_put_string(skb, I62608_AGENT_A_NAME, sum->name)) ||
+		    (sum->serial[0] &&
+		     nla_put_string(skb, I62608_AGENT_A_SERIAL, sum->serial)) ||
+		    (sum->firmware[0] &&
+		     nla_put_string(skb, I62608_AGENT_A_FIRMWARE, sum->firmware)) ||
+		    (sum->has_addr4 &&
+		     (nla_put(skb, I62608_AGENT_A_ADDR4, 4, sum->addr4) ||
+		      nla_put_u8(skb, I62608_AGENT_A_ADDR4_PLEN, sum->plen4))) ||
+		    (rep->partial && nla_put_flag(skb, I62608_AGENT_A_PARTIAL)) ||
+		    nla_put(skb, I62608_AGENT_A_REPORT, rep->len, rep->data))
+			goto err_cancel;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int i62608_nl_agent_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	struct i62608_agent *a;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	a = i62608_nl_agent(in, info);
+	if (IS_ERR(a)) {
+		err = PTR_ERR(a);
+		goto err_unlock;
+	}
+	err = -EMSGSIZE;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &i62608_genl_family, 0, I62608_CMD_AGENT_GET);
+	if (!hdr || i62608_nl_put_agent(msg, in, a))
+		goto err_unlock;
+	rcu_read_unlock();
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	rcu_read_unlock();
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * cb->args: [0] agents already dumped, [1] interface filter (0: none),
+ * [2] set once the filter was resolved.
+ */
+static int i62608_nl_agent_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct i62608_net *in = i62608_pernet(sock_net(skb->sk));
+	long idx = 0, start = cb->args[0];
+	struct i62608_agent *a;
+	int err = 0;
+
+	rcu_read_lock();
+	if (!cb->args[2]) {
+		int ifindex = i62608_nl_ifindex_rcu(in->net, i62608_dump_attrs(cb),
+						    cb->extack);
+
+		if (ifindex < 0) {
+			rcu_read_unlock();
+			return ifindex;
+		}
+		cb->args[1] = ifindex;
+		cb->args[2] = 1;
+	}
+	cb->seq = READ_ONCE(in->agents_gen);
+	list_for_each_entry_rcu(a, &in->agents, list) {
+		void *hdr;
+
+		if (cb->args[1] && a->key.ifindex != cb->args[1])
+			continue;
+		if (idx < start) {
+			idx++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &i62608_genl_family,
+				  NLM_F_MULTI, I62608_CMD_AGENT_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (i62608_nl_put_agent(skb, in, a)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int i62608_nl_agent_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	struct i62608_agent *a;
+	int err;
+
+	rcu_read_lock();
+	a = i62608_nl_agent(in, info);
+	if (IS_ERR(a))
+		err = PTR_ERR(a);
+	else
+		err = i62608_agent_del(in, a, I62608_REASON_USER);
+	rcu_read_unlock();
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "no such agent");
+	return err;
+}
+
+/* ----------------------------------------------------- stats and params */
+
+static int i62608_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	struct i62608_ns_counters *c = &in->cnt;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &i62608_genl_family, 0, I62608_CMD_STATS_GET);
+	if (!hdr)
+		goto err_free_msg;
+	nest = nla_nest_start(msg, I62608_A_STATS);
+	if (!nest ||
+	    nla_put_u32(msg, I62608_NSSTATS_A_AGENTS, READ_ONCE(in->n_agents)) ||
+	    nla_put_u32(msg, I62608_NSSTATS_A_DISCOVERED,
+			atomic_read(&in->n_state[I62608_AGENT_DISCOVERED])) ||
+	    nla_put_u32(msg, I62608_NSSTATS_A_REPORTED,
+			atomic_read(&in->n_state[I62608_AGENT_REPORTED])) ||
+	    nla_put_u32(msg, I62608_NSSTATS_A_LOST,
+			atomic_read(&in->n_state[I62608_AGENT_LOST])) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_CREATED,
+			      atomic64_read(&c->created), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_EXPIRED,
+			      atomic64_read(&c->expired), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_BYES,
+			      atomic64_read(&c->byes), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_RESTARTS,
+			      atomic64_read(&c->restarts), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_EVICTED,
+			      atomic64_read(&c->evicted), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_TABLE_FULL,
+			      atomic64_read(&c->table_full), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_RATELIMITED,
+			      atomic64_read(&c->ratelimited), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_NTF_FAILED,
+			      atomic64_read(&c->ntf_failed), I62608_NSSTATS_A_PAD))
+		goto err_free_msg;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int i62608_nl_params_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	const struct i62608_params *p = &in->params;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &i62608_genl_family, 0, I62608_CMD_PARAMS_GET);
+	if (!hdr)
+		goto err_free_msg;
+	nest = nla_nest_start(msg, I62608_A_PARAMS);
+	if (!nest ||
+	    nla_put_u32(msg, I62608_PARAM_A_MAX_AGENTS, READ_ONCE(p->max_agents)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_MAX_AGENTS_PER_IFACE,
+			READ_ONCE(p->max_agents_per_iface)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_AGING_INTERVAL_MS,
+			READ_ONCE(p->aging_interval_ms)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_PENDING_TTL_MS,
+			READ_ONCE(p->pending_ttl_ms)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_LOST_LINGER_MS,
+			READ_ONCE(p->lost_linger_ms)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_RATE, READ_ONCE(p->rate)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_BURST, READ_ONCE(p->burst)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_ADV_INTERVAL_MS,
+			READ_ONCE(p->adv_interval_ms)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_HEARTBEAT_INTERVAL_S,
+			READ_ONCE(p->heartbeat_interval_s)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_MAX_TTL_S, READ_ONCE(p->max_ttl_s)))
+		goto err_free_msg;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int i62608_nl_params_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	struct nlattr *tb[I62608_PARAM_A_MAX + 1];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, I62608_A_PARAMS)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "parameters (A_PARAMS) required");
+		return -EINVAL;
+	}
+	/* The policy checked every value already; this only splits them. */
+	err = nla_parse_nested(tb, I62608_PARAM_A_MAX, info->attrs[I62608_A_PARAMS],
+			       i62608_params_policy, info->extack);
+	if (err)
+		return err;
+	return i62608_params_set(in, tb, info->extack);
+}
+
 static const struct genl_ops i62608_genl_ops[] = {
 	{
 		.cmd = I62608_CMD_VERSION_GET,
@@ -338,6 +750,35 @@ static const struct genl_ops i62608_genl_ops[] = {
 		.dumpit = i62608_nl_iface_dump,
 		.policy = i62608_iface_sel_policy,
 		.maxattr = I62608_A_MAX,
+	},
+	{
+		.cmd = I62608_CMD_AGENT_GET,
+		.doit = i62608_nl_agent_get,
+		.dumpit = i62608_nl_agent_dump,
+		.policy = i62608_agent_sel_policy,
+		.maxattr = I62608_A_MAX,
+	},
+	{
+		.cmd = I62608_CMD_AGENT_DEL,
+		.doit = i62608_nl_agent_del,
+		.policy = i62608_agent_sel_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_STATS_GET,
+		.doit = i62608_nl_stats_get,
+	},
+	{
+		.cmd = I62608_CMD_PARAMS_GET,
+		.doit = i62608_nl_params_get,
+	},
+	{
+		.cmd = I62608_CMD_PARAMS_SET,
+		.doit = i62608_nl_params_set,
+		.policy = i62608_params_set_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -379,6 +820,89 @@ void i62608_nl_notify_iface(struct i62608_iface *iface, u8 cmd,
 
 err_free_msg:
 	nlmsg_free(msg);
+}
+
+static bool i62608_nl_listened(struct net *net)
+{
+	return READ_ONCE(i62608_nl_live) &&
+	       genl_has_listeners(&i62608_genl_family, net, I62608_MCGRP_EVENTS_ID);
+}
+
+static void i62608_nl_send_event(struct i62608_net *in, struct sk_buff *msg)
+{
+	/* Nobody may be listening at this instant: -ESRCH is no failure. */
+	int err = genlmsg_multicast_netns(&i62608_genl_family, in->net, msg, 0,
+					  I62608_MCGRP_EVENTS_ID, GFP_ATOMIC);
+
+	if (err && err != -ESRCH)
+		atomic64_inc(&in->cnt.ntf_failed);
+}
+
+/*
+ * From the receive path, the sweep, netlink commands and interface removal;
+ * possibly in softirq context, hence GFP_ATOMIC.
+ */
+void i62608_nl_notify_agent(struct i62608_net *in, struct i62608_agent *a,
+			    u8 cmd, enum i62608_reason reason, bool restarted)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!i62608_nl_listened(in->net))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		goto err_count;
+	hdr = genlmsg_put(msg, 0, 0, &i62608_genl_family, 0, cmd);
+	if (!hdr)
+		goto err_free_msg;
+	rcu_read_lock();
+	if (i62608_nl_put_agent(msg, in, a) ||
+	    (reason && nla_put_u32(msg, I62608_A_REASON, reason)) ||
+	    (restarted && nla_put_flag(msg, I62608_A_RESTARTED))) {
+		rcu_read_unlock();
+		goto err_free_msg;
+	}
+	rcu_read_unlock();
+	genlmsg_end(msg, hdr);
+	i62608_nl_send_event(in, msg);
+	return;
+
+err_free_msg:
+	nlmsg_free(msg);
+err_count:
+	atomic64_inc(&in->cnt.ntf_failed);
+}
+
+void i62608_nl_notify_table_full(struct i62608_net *in,
+				 struct i62608_iface *iface,
+				 enum i62608_limit limit)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!i62608_nl_listened(in->net))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		goto err_count;
+	hdr = genlmsg_put(msg, 0, 0, &i62608_genl_family, 0,
+			  I62608_CMD_TABLE_FULL_NTF);
+	if (!hdr ||
+	    nla_put_u32(msg, I62608_A_IFINDEX, iface->dev->ifindex) ||
+	    nla_put_string(msg, I62608_A_IFNAME, iface->dev->name) ||
+	    nla_put_u32(msg, I62608_A_LIMIT, limit) ||
+	    nla_put_u64_64bit(msg, I62608_A_DROPPED,
+			      atomic64_xchg(&in->full_dropped, 0), I62608_A_PAD))
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	i62608_nl_send_event(in, msg);
+	return;
+
+err_free_msg:
+	nlmsg_free(msg);
+err_count:
+	atomic64_inc(&in->cnt.ntf_failed);
 }
 
 int i62608_genl_register(void)
