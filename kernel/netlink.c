@@ -418,6 +418,28 @@ static u64 age_ms(u64 now, u64 then)
 	return now > then ? jiffies64_to_msecs(now - then) : 0;
 }
 
+/* Upper bound of an I62608_A_AGENT nest, for sizing messages. */
+static size_t i62608_nl_agent_size(struct i62608_agent *a)
+{
+	const struct i62608_report_blob *rep;
+	size_t report;
+
+	rcu_read_lock();
+	rep = rcu_dereference(a->report);
+	report = rep ? nla_total_size(rep->len) : 0;
+	rcu_read_unlock();
+	return nla_total_size(0) +		/* the nest */
+		4 * nla_total_size(sizeof(u32)) +	/* ifindex, epoch, ... */
+		nla_total_size(IFNAMSIZ) +
+		nla_total_size(ETH_ALEN) + nla_total_size(4) +
+		3 * nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u16)) +
+		3 * nla_total_size(sizeof(u32)) +
+		7 * nla_total_size_64bit(sizeof(u64)) +
+		5 * nla_total_size(I62608_STR_MAX + 1) +
+		nla_total_size(0) +		/* partial */
+		report;
+}
+
 /* One I62608_A_AGENT nest, self-contained. Under rcu_read_lock(). */
 static int i62608_nl_put_agent(struct sk_buff *skb, struct i62608_net *in,
 			       struct i62608_agent *a)
@@ -850,7 +872,9 @@ void i62608_nl_notify_agent(struct i62608_net *in, struct i62608_agent *a,
 
 	if (!i62608_nl_listened(in->net))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	/* Sized to the content: floods of events must not eat memory. */
+	msg = genlmsg_new(i62608_nl_agent_size(a) + nla_total_size(sizeof(u32)) +
+			  nla_total_size(0), GFP_ATOMIC);
 	if (!msg)
 		goto err_count;
 	hdr = genlmsg_put(msg, 0, 0, &i62608_genl_family, 0, cmd);

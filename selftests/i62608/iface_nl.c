@@ -368,7 +368,7 @@ static bool stats_of(struct i62608_nl *nl, const char *ifname,
 TEST_F(iface, frames_are_counted_on_enabled_interface_only)
 {
 	struct i62608_stats_info st;
-	unsigned char hdr[24] = { 1 };	/* version 1, type 0, epoch 0 */
+	unsigned char hdr[24] = { 1 };	/* version 1, length field 0 */
 	unsigned char badv[24] = { 9 };
 	uint64_t end;
 
@@ -390,7 +390,7 @@ TEST_F(iface, frames_are_counted_on_enabled_interface_only)
 	EXPECT_EQ(3, st.rx_frames);
 	EXPECT_EQ(1, st.drops[I62608_DROP_TRUNCATED]);
 	EXPECT_EQ(1, st.drops[I62608_DROP_VERSION]);
-	EXPECT_EQ(1, st.drops[I62608_DROP_MALFORMED]);
+	EXPECT_EQ(1, st.drops[I62608_DROP_LENGTH]);
 }
 
 TEST_HARNESS_MAIN

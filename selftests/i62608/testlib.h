@@ -121,7 +121,8 @@ static inline bool wait_event(struct i62608_nl *ev_nl, uint8_t cmd,
 
 		if (left <= 0)
 			break;
-		if (i62608_nl_poll_events(ev_nl, event_cb, &w, (int)left) < 0)
+		/* An overflow (ENOBUFS) lost others; ours may still come. */
+		if (i62608_nl_poll_events(ev_nl, event_cb, &w, (int)left) == -EIO)
 			break;
 	}
 	if (w.found && out)
