@@ -390,10 +390,14 @@ int main(int argc, char **argv)
 			else
 				sent++;
 			if (o.pps) {
+				/* Sleep, never spin: the tool shares small VMs. */
 				u64 due = start + sent * 1000000000ull / o.pps;
+				struct timespec ts = {
+					.tv_sec = (time_t)(due / 1000000000ull),
+					.tv_nsec = (long)(due % 1000000000ull),
+				};
 
-				while (now_ns() < due)
-					;
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 			}
 		}
 	}
