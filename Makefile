@@ -148,7 +148,7 @@ vm-%: FORCE
 
 check: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit layout vm-$(KERNEL)
+	@$(MAKE) --no-print-directory style unit fuzz layout vm-$(KERNEL)
 	@scripts/summarize $(RESULTS)
 
 check-matrix: userspace selftests
@@ -159,7 +159,7 @@ check-matrix: userspace selftests
 # The README's test command: everything, one closing line.
 test: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit layout $(addprefix vm-,$(MATRIX))
+	@$(MAKE) --no-print-directory style unit fuzz layout $(addprefix vm-,$(MATRIX))
 	@scripts/summarize $(RESULTS)
 
 clean:

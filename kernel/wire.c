@@ -319,8 +319,7 @@ static_assert(I62608_IF_MAX < MAX_RULES, "interface rules exceed MAX_RULES");
 static_assert(I62608_SVC_MAX < MAX_RULES, "service rules exceed MAX_RULES");
 static_assert(sizeof(struct i62608_hdr) == 24, "header is 24 bytes");
 
-static bool check_value(const struct rule *r, const struct i62608_elem *t,
-			bool nested)
+static bool check_value(const struct rule *r, const struct i62608_elem *t)
 {
 	switch (r->kind) {
 	case K_U8:
@@ -339,14 +338,17 @@ static bool check_value(const struct rule *r, const struct i62608_elem *t,
 			return false;
 		return !r->check || r->check(t->val, t->len);
 	case K_NEST:
-		/* One level of nesting, no more. */
-		return !nested;
+		/*
+		 * Nest rulesets have no K_NEST rule: inside a nest, these
+		 * types are the nest's own, unknown there, and skipped. That
+		 * is what bounds nesting to one level.
+		 */
+		return true;
 	}
 	return false;
 }
 
-static bool check_tlvs(const u8 *p, size_t len, const struct ruleset *rs,
-		       bool nested)
+static bool check_tlvs(const u8 *p, size_t len, const struct ruleset *rs)
 {
 	u8 count[MAX_RULES] = { 0 };
 	struct i62608_tlv_iter it;
@@ -368,9 +370,9 @@ static bool check_tlvs(const u8 *p, size_t len, const struct ruleset *rs,
 			continue;
 		}
 		r = &rs->r[t.type];
-		if (++count[t.type] > r->max || !check_value(r, &t, nested))
+		if (++count[t.type] > r->max || !check_value(r, &t))
 			return false;
-		if (r->kind == K_NEST && !check_tlvs(t.val, t.len, r->nest, true))
+		if (r->kind == K_NEST && !check_tlvs(t.val, t.len, r->nest))
 			return false;
 	}
 	if (ret < 0)
@@ -385,7 +387,7 @@ int i62608_wire_validate(const struct i62608_frame *m)
 {
 	if (!m->type || m->type > I62608_MSG_MAX || !msg_sets[m->type].n)
 		return I62608_DROP_TYPE;
-	return check_tlvs(m->body, m->body_len, &msg_sets[m->type], false) ?
+	return check_tlvs(m->body, m->body_len, &msg_sets[m->type]) ?
 		0 : I62608_DROP_MALFORMED;
 }
 
@@ -431,7 +433,7 @@ void i62608_report_summary(const u8 *body, size_t len, struct i62608_summary *s)
 			i62608_tlv_str(&t, s->firmware, sizeof(s->firmware));
 			break;
 		case I62608_TLV_INTERFACE:
-			/* The first IPv4 address of the first interface. */
+			/* The first IPv4 address of the first interface with one. */
 			if (!s->has_addr4 &&
 			    i62608_tlv_find(t.val, t.len, I62608_IF_ADDR4, &a)) {
 				memcpy(s->addr4, a.val, 4);
@@ -550,8 +552,12 @@ void i62608_w_nest_begin(struct i62608_w *w, u16 type)
 		return;
 	}
 	i62608_w_tlv(w, type, NULL, 0);
-	if (!w->overflow)
-		w->nest[w->depth++] = start;
+	/*
+	 * Pushed even when it did not fit, so that the caller's
+	 * i62608_w_nest_end() closes this nest and not the enclosing one,
+	 * and a rollback to before it drops it.
+	 */
+	w->nest[w->depth++] = start;
 }
 
 void i62608_w_nest_end(struct i62608_w *w)
@@ -569,7 +575,8 @@ void i62608_w_nest_end(struct i62608_w *w)
 
 u16 i62608_w_mark(const struct i62608_w *w)
 {
-	return w->len;
+	/* After a dropped write, a rollback must not clear the overflow. */
+	return w->overflow ? 0xffff : w->len;
 }
 
 void i62608_w_rollback(struct i62608_w *w, u16 mark)

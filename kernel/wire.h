@@ -92,7 +92,8 @@ void i62608_tlv_str(const struct i62608_elem *t, char *dst, size_t size);
  * A message under construction in a caller-owned buffer. Any write that
  * does not fit sets @overflow and is dropped; i62608_w_finish() then fails.
  * i62608_w_mark()/i62608_w_rollback() let a sender try an optional element
- * and take it back if it does not fit (then it sets I62608_F_PARTIAL).
+ * and take it back if it does not fit (then it sets I62608_F_PARTIAL); a
+ * mark taken after a write was already dropped rolls back nothing.
  */
 struct i62608_w {
 	u8 *buf;
