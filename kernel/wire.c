@@ -177,6 +177,43 @@ static bool check_port(const u8 *v, u16 len)
 	return (p->proto == 6 || p->proto == 17) && (p->port[0] | p->port[1]);
 }
 
+static bool check_cfg_addr4(const u8 *v, u16 len)
+{
+	return ((const struct i62608_tlv_cfg_addr4 *)v)->plen <= 32;
+}
+
+static bool check_cfg_addr6(const u8 *v, u16 len)
+{
+	return ((const struct i62608_tlv_cfg_addr6 *)v)->plen <= 128;
+}
+
+static bool check_cfg_result(const u8 *v, u16 len)
+{
+	const struct i62608_tlv_cfg_result *r = (const void *)v;
+
+	return r->item < I62608_MAX_CFG_ITEMS && r->status <= I62608_CFG_STATUS_MAX &&
+	       r->reason <= I62608_CFGR_MAX;
+}
+
+/* A host name label sequence: [a-z0-9-] labels joined by dots. */
+static bool check_hostname(const u8 *v, u16 len)
+{
+	u16 i;
+
+	if (v[0] == '.' || v[0] == '-' || v[len - 1] == '.' || v[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++) {
+		u8 c = v[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '.'))
+			return false;
+		if (c == '.' && i && v[i - 1] == '.')
+			return false;
+	}
+	return true;
+}
+
 static bool check_ifname(const u8 *v, u16 len)
 {
 	u16 i;
@@ -267,8 +304,20 @@ static const struct rule svc_rules[I62608_SVC_MAX + 1] = {
 	[I62608_SVC_PORT] = R_RAW(I62608_MAX_PORTS, 3, OPT, check_port),
 };
 
+static const struct rule cfg_svc_rules[I62608_SVC_MAX + 1] = {
+	[I62608_SVC_NAME] = R_STR(1, I62608_SVC_NAME_MAX, REQ, check_svc_name),
+	[I62608_SVC_STATE] = R_U8(I62608_SVC_ENABLED, REQ),
+};
+
+static const struct rule kv_rules[I62608_KV_MAX + 1] = {
+	[I62608_KV_KEY] = R_STR(1, I62608_STR_MAX, REQ, check_svc_name),
+	[I62608_KV_VALUE] = R_STR(1, I62608_KV_VALUE_MAX, REQ, NULL),
+};
+
 static const struct ruleset if_set = RS(if_rules);
 static const struct ruleset svc_set = RS(svc_rules);
+static const struct ruleset cfg_svc_set = RS(cfg_svc_rules);
+static const struct ruleset kv_set = RS(kv_rules);
 
 static const struct rule discover_rules[I62608_TLV_MAX + 1] = {
 	[I62608_TLV_CAPABILITIES] = R_U32(REQ),
@@ -305,12 +354,72 @@ static const struct rule bye_rules[I62608_TLV_MAX + 1] = {
 	[I62608_TLV_REASON] = R_U8(I62608_BYE_MAX, OPT),
 };
 
+/* The items of a configuration: requested, or changed by the device. */
+#define CFG_ITEM_RULES							\
+	[I62608_TLV_CFG_IFACE] = R_STR(1, 15, OPT, check_ifname),	\
+	[I62608_TLV_CFG_ADDR4] = R_RAW(I62608_MAX_ADDRS, 5, OPT, check_cfg_addr4), \
+	[I62608_TLV_CFG_ADDR6] = R_RAW(I62608_MAX_ADDRS, 17, OPT, check_cfg_addr6), \
+	[I62608_TLV_CFG_GW4] = R_RAW(1, 4, OPT, NULL),			\
+	[I62608_TLV_CFG_GW6] = R_RAW(1, 16, OPT, NULL),			\
+	[I62608_TLV_CFG_DNS4] = R_RAW(I62608_MAX_DNS, 4, OPT, NULL),	\
+	[I62608_TLV_CFG_DNS6] = R_RAW(I62608_MAX_DNS, 16, OPT, NULL),	\
+	[I62608_TLV_CFG_DHCP4] = R_U8(1, OPT),				\
+	[I62608_TLV_CFG_DHCP6] = R_U8(1, OPT),				\
+	[I62608_TLV_CFG_HOSTNAME] = R_STR(1, I62608_STR_MAX, OPT, check_hostname), \
+	[I62608_TLV_CFG_SERVICE] = R_NEST(I62608_MAX_SERVICES, &cfg_svc_set), \
+	[I62608_TLV_CFG_QOS] = R_U8(I62608_QOS_MAX, OPT),		\
+	[I62608_TLV_CFG_SETTING] = R_NEST(I62608_MAX_SETTINGS, &kv_set)
+
+static const struct rule config_request_rules[I62608_TLV_MAX + 1] = {
+	CFG_ITEM_RULES,
+};
+
+static const struct rule config_report_rules[I62608_TLV_MAX + 1] = {
+	CFG_ITEM_RULES,
+};
+
+static const struct rule config_result_rules[I62608_TLV_MAX + 1] = {
+	[I62608_TLV_CFG_RESULT] = R_RAW(I62608_MAX_CFG_ITEMS, 3, OPT, check_cfg_result),
+};
+
+static const struct rule hs_init_rules[I62608_TLV_MAX + 1] = {
+	[I62608_TLV_HS_MSG] = R_RAW(1, 32, REQ, NULL),
+	[I62608_TLV_HS_KEY_ID] = R_U16(REQ, check_nonzero16),
+};
+
+static const struct rule hs_resp_rules[I62608_TLV_MAX + 1] = {
+	[I62608_TLV_HS_MSG] = R_RAW(1, 96, REQ, NULL),
+	[I62608_TLV_HS_KEY_ID] = R_U16(REQ, check_nonzero16),
+};
+
+static const struct rule hs_finish_rules[I62608_TLV_MAX + 1] = {
+	[I62608_TLV_HS_MSG] = R_RAW(1, 64, REQ, NULL),
+};
+
+static const struct rule empty_rules[I62608_TLV_MAX + 1] = {
+	[I62608_TLV_REASON] = R_U8(0xff, OPT),
+};
+
+static const struct rule decrypt_fail_rules[I62608_TLV_MAX + 1] = {
+	[I62608_TLV_FAIL_KEY_ID] = R_U16(REQ, NULL),
+};
+
 static const struct ruleset msg_sets[I62608_MSG_MAX + 1] = {
 	[I62608_MSG_DISCOVER] = RS(discover_rules),
 	[I62608_MSG_ADVERTISE] = RS(advertise_rules),
 	[I62608_MSG_REPORT] = RS(report_rules),
 	[I62608_MSG_HEARTBEAT] = RS(heartbeat_rules),
 	[I62608_MSG_BYE] = RS(bye_rules),
+	[I62608_MSG_CONFIG_REQUEST] = RS(config_request_rules),
+	[I62608_MSG_CONFIG_ACK] = RS(config_result_rules),
+	[I62608_MSG_CONFIG_NACK] = RS(config_result_rules),
+	[I62608_MSG_CONFIG_REPORT] = RS(config_report_rules),
+	[I62608_MSG_HS_INIT] = RS(hs_init_rules),
+	[I62608_MSG_HS_RESP] = RS(hs_resp_rules),
+	[I62608_MSG_HS_FINISH] = RS(hs_finish_rules),
+	[I62608_MSG_SESSION_CONFIRM] = RS(empty_rules),
+	[I62608_MSG_HS_REJECT] = RS(empty_rules),
+	[I62608_MSG_DECRYPT_FAIL] = RS(decrypt_fail_rules),
 };
 
 /* The largest ruleset: counters of occurrences are kept per type. */

@@ -62,6 +62,20 @@ enum i62608_cmd {
 	I62608_CMD_AGENT_LOST_NTF,
 	/* Notification: a frame from a new agent found the table full. */
 	I62608_CMD_TABLE_FULL_NTF,
+	/* Set the configurator's private key (never readable back). */
+	I62608_CMD_KEY_SET,
+	/* The configurator's public key (A_PUBLIC_KEY), if a key is set. */
+	I62608_CMD_KEY_GET,
+	/* Trust an agent: A_PUBLIC_KEY or A_CODE, optionally A_NAME. */
+	I62608_CMD_PAIR_ADD,
+	/* Revoke: A_PUBLIC_KEY or A_CODE; the agent's session ends now. */
+	I62608_CMD_PAIR_DEL,
+	/* The pairing list (dump, one A_PAIR each) or the window (do). */
+	I62608_CMD_PAIR_GET,
+	/* Open the push-button window for A_SECONDS (0: close it). */
+	I62608_CMD_PAIR_OPEN,
+	/* Notification: a pairing was added by the window or completed. */
+	I62608_CMD_PAIR_NTF,
 
 	__I62608_CMD_MAX,
 	I62608_CMD_MAX = __I62608_CMD_MAX - 1
@@ -87,6 +101,13 @@ enum i62608_attr {
 					 * TABLE_FULL_NTF
 					 */
 	I62608_A_PAD,
+	I62608_A_PRIVATE_KEY,		/* binary, 32 bytes, write-only */
+	I62608_A_PUBLIC_KEY,		/* binary, 32 bytes */
+	I62608_A_CODE,			/* binary, 10 bytes: a pairing code */
+	I62608_A_NAME,			/* string, < 33: a pairing's label */
+	I62608_A_PAIR,			/* nest, enum i62608_pair_attr */
+	I62608_A_SECONDS,		/* u32: pairing window, 0..3600 */
+	I62608_A_WINDOW_MS,		/* u64, duration: pairing window left */
 
 	__I62608_A_MAX,
 	I62608_A_MAX = __I62608_A_MAX - 1
@@ -134,6 +155,11 @@ enum i62608_drop {
 	I62608_DROP_TABLE_FULL,		/* new agent, no room in the table */
 	I62608_DROP_NOMEM,		/* memory allocation failed */
 	I62608_DROP_PROTECTED,		/* protected, but no session for it */
+	I62608_DROP_AUTH,		/* protected, and the tag is wrong */
+	I62608_DROP_REPLAY,		/* counter already seen or too old */
+	I62608_DROP_UNPROTECTED,	/* plaintext where protection is due */
+	I62608_DROP_HS_BUSY,		/* handshake queue full */
+	I62608_DROP_HS_FAILED,		/* handshake message did not verify */
 
 	__I62608_DROP_MAX,
 	I62608_DROP_MAX = __I62608_DROP_MAX - 1
@@ -196,6 +222,10 @@ enum i62608_agent_attr {
 	I62608_AGENT_A_RESTARTS,	/* u32, epochs changes seen */
 	I62608_AGENT_A_RATELIMITED,	/* u64, frames over its budget */
 	I62608_AGENT_A_PAD,
+	I62608_AGENT_A_TRUST,		/* u8, enum i62608_trust */
+	I62608_AGENT_A_PUBLIC_KEY,	/* binary, 32 bytes, once known */
+	I62608_AGENT_A_SESSION_AGE_MS,	/* u64, age of its session */
+	I62608_AGENT_A_HANDSHAKES,	/* u32, sessions established */
 
 	__I62608_AGENT_A_MAX,
 	I62608_AGENT_A_MAX = __I62608_AGENT_A_MAX - 1
@@ -218,6 +248,11 @@ enum i62608_nsstats_attr {
 					 * (no memory)
 					 */
 	I62608_NSSTATS_A_PAD,
+	I62608_NSSTATS_A_SESSIONS,	/* u32, agents with a session */
+	I62608_NSSTATS_A_HANDSHAKES,	/* u64, sessions established */
+	I62608_NSSTATS_A_HS_REJECTED,	/* u64, handshakes of unpaired agents */
+	I62608_NSSTATS_A_HS_FAILED,	/* u64, handshakes that did not verify */
+	I62608_NSSTATS_A_DECRYPT_FAIL_SENT, /* u64, DECRYPT_FAILs sent */
 
 	__I62608_NSSTATS_A_MAX,
 	I62608_NSSTATS_A_MAX = __I62608_NSSTATS_A_MAX - 1
@@ -245,9 +280,48 @@ enum i62608_param_attr {
 	I62608_PARAM_A_MAX_TTL_S,		/* agent TTLs are capped
 						 * here, 1..86400
 						 */
+	I62608_PARAM_A_REQUIRE_AUTH,		/* 0 or 1: drop plaintext
+						 * REPORT/HEARTBEAT/BYE of
+						 * agents without a session
+						 */
+	I62608_PARAM_A_REJECT_AFTER_S,		/* session lifetime,
+						 * 10..86400
+						 */
 
 	__I62608_PARAM_A_MAX,
 	I62608_PARAM_A_MAX = __I62608_PARAM_A_MAX - 1
+};
+
+/* How far the configurator trusts an agent. */
+enum i62608_trust {
+	I62608_TRUST_NONE = 1,		/* not paired, or key not known */
+	I62608_TRUST_PAIRED,		/* paired, no session now */
+	I62608_TRUST_AUTHENTICATED,	/* paired, with a session */
+
+	__I62608_TRUST_MAX,
+	I62608_TRUST_MAX = __I62608_TRUST_MAX - 1
+};
+
+/* Nested in I62608_A_PAIR: one entry of the pairing list. */
+enum i62608_pair_attr {
+	I62608_PAIR_A_PUBLIC_KEY = 1,	/* binary, 32 bytes, once known */
+	I62608_PAIR_A_CODE,		/* binary, 10 bytes */
+	I62608_PAIR_A_NAME,		/* string */
+	I62608_PAIR_A_ORIGIN,		/* u8, enum i62608_pair_origin */
+	I62608_PAIR_A_AGE_MS,		/* u64, age: since added */
+	I62608_PAIR_A_PAD,
+
+	__I62608_PAIR_A_MAX,
+	I62608_PAIR_A_MAX = __I62608_PAIR_A_MAX - 1
+};
+
+enum i62608_pair_origin {
+	I62608_PAIR_BY_KEY = 1,		/* PAIR_ADD with a public key */
+	I62608_PAIR_BY_CODE,		/* PAIR_ADD with a code */
+	I62608_PAIR_BY_WINDOW,		/* accepted while the window was open */
+
+	__I62608_PAIR_ORIGIN_MAX,
+	I62608_PAIR_ORIGIN_MAX = __I62608_PAIR_ORIGIN_MAX - 1
 };
 
 /* I62608_A_LIMIT of TABLE_FULL_NTF: which bound was hit. */
@@ -302,6 +376,18 @@ enum i62608_msg {
 	I62608_MSG_REPORT,		/* agent -> configurator: what I am */
 	I62608_MSG_HEARTBEAT,		/* agent -> configurator: still here */
 	I62608_MSG_BYE,			/* agent -> configurator: leaving */
+	/* Configuration (docs/protocol.md, section 11). */
+	I62608_MSG_CONFIG_REQUEST,	/* configurator -> agent */
+	I62608_MSG_CONFIG_ACK,		/* agent -> configurator: all applied */
+	I62608_MSG_CONFIG_NACK,		/* agent -> configurator: some refused */
+	I62608_MSG_CONFIG_REPORT,	/* agent -> configurator: it changed */
+	/* Security (docs/security.md). */
+	I62608_MSG_HS_INIT,		/* agent -> configurator: Noise XX 1 */
+	I62608_MSG_HS_RESP,		/* configurator -> agent: Noise XX 2 */
+	I62608_MSG_HS_FINISH,		/* agent -> configurator: Noise XX 3 */
+	I62608_MSG_SESSION_CONFIRM,	/* configurator -> agent, protected */
+	I62608_MSG_HS_REJECT,		/* configurator -> agent: not paired */
+	I62608_MSG_DECRYPT_FAIL,	/* either way: no session for that key */
 
 	__I62608_MSG_MAX,
 	I62608_MSG_MAX = __I62608_MSG_MAX - 1
@@ -337,6 +423,24 @@ enum i62608_tlv {
 	I62608_TLV_REASON,		/* u8, enum i62608_bye_reason */
 	I62608_TLV_DB_VERSION,		/* u32, configurator database version */
 	I62608_TLV_AGENT_VERSION,	/* string: agent software version */
+	I62608_TLV_HS_MSG,		/* binary: a Noise handshake message */
+	I62608_TLV_HS_KEY_ID,		/* u16: key id the sender receives on */
+	I62608_TLV_FAIL_KEY_ID,		/* u16: DECRYPT_FAIL: the unknown one */
+	/* Configuration items (CONFIG_REQUEST, CONFIG_REPORT), in order. */
+	I62608_TLV_CFG_IFACE,		/* string: device interface to set up */
+	I62608_TLV_CFG_ADDR4,		/* struct i62608_tlv_cfg_addr4 */
+	I62608_TLV_CFG_ADDR6,		/* struct i62608_tlv_cfg_addr6 */
+	I62608_TLV_CFG_GW4,		/* 4 bytes: default gateway */
+	I62608_TLV_CFG_GW6,		/* 16 bytes */
+	I62608_TLV_CFG_DNS4,		/* 4 bytes */
+	I62608_TLV_CFG_DNS6,		/* 16 bytes */
+	I62608_TLV_CFG_DHCP4,		/* u8 1: use DHCP for IPv4 */
+	I62608_TLV_CFG_DHCP6,		/* u8 1: use DHCPv6 */
+	I62608_TLV_CFG_HOSTNAME,	/* string [a-z0-9.-] */
+	I62608_TLV_CFG_SERVICE,		/* nest: SVC_NAME, SVC_STATE */
+	I62608_TLV_CFG_QOS,		/* u8, enum i62608_qos */
+	I62608_TLV_CFG_SETTING,		/* nest: enum i62608_kv_tlv */
+	I62608_TLV_CFG_RESULT,		/* struct i62608_tlv_cfg_result */
 
 	__I62608_TLV_MAX,
 	I62608_TLV_MAX = __I62608_TLV_MAX - 1
@@ -376,6 +480,19 @@ enum i62608_svc_tlv {
 	I62608_SVC_MAX = __I62608_SVC_MAX - 1
 };
 
+/* Nested in I62608_TLV_CFG_SETTING: a vendor key=value setting. */
+enum i62608_kv_tlv {
+	I62608_KV_KEY = 1,		/* string [a-z0-9._-], at most 32 */
+	I62608_KV_VALUE,		/* string, at most 64 */
+
+	__I62608_KV_MAX,
+	I62608_KV_MAX = __I62608_KV_MAX - 1
+};
+
+#define I62608_KV_VALUE_MAX	64
+#define I62608_MAX_CFG_ITEMS	48	/* items in one CONFIG_REQUEST */
+#define I62608_MAX_SETTINGS	8
+
 /* How many of each repeatable element a message may carry. */
 #define I62608_MAX_IFACES_TLV	4
 #define I62608_MAX_ADDRS	4	/* per family, per interface */
@@ -398,6 +515,56 @@ struct i62608_tlv_addr6 {
 struct i62608_tlv_port {
 	__u8	proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 	__u8	port[2];	/* big endian */
+};
+
+struct i62608_tlv_cfg_addr4 {
+	__u8	addr[4];
+	__u8	plen;
+};
+
+struct i62608_tlv_cfg_addr6 {
+	__u8	addr[16];
+	__u8	plen;
+};
+
+/* One per item of the request, in CONFIG_ACK / CONFIG_NACK. */
+struct i62608_tlv_cfg_result {
+	__u8	item;		/* index of the item TLV in the request */
+	__u8	status;		/* enum i62608_cfg_status */
+	__u8	reason;		/* enum i62608_cfg_reason */
+};
+
+enum i62608_cfg_status {
+	I62608_CFG_APPLIED = 0,
+	I62608_CFG_UNCHANGED,
+	I62608_CFG_REFUSED,
+
+	__I62608_CFG_STATUS_MAX,
+	I62608_CFG_STATUS_MAX = __I62608_CFG_STATUS_MAX - 1
+};
+
+enum i62608_cfg_reason {
+	I62608_CFGR_NONE = 0,
+	I62608_CFGR_UNSUPPORTED,	/* the device cannot do this */
+	I62608_CFGR_INVALID,		/* the value is impossible here */
+	I62608_CFGR_CONFLICT,		/* e.g. the address is in use */
+	I62608_CFGR_FAILED,		/* applying failed; rolled back */
+	I62608_CFGR_NO_IFACE,		/* no such interface on the device */
+	I62608_CFGR_NO_SERVICE,		/* no such service */
+	I62608_CFGR_NO_HOOK,		/* no hook installed for it */
+
+	__I62608_CFGR_MAX,
+	I62608_CFGR_MAX = __I62608_CFGR_MAX - 1
+};
+
+enum i62608_qos {
+	I62608_QOS_BEST_EFFORT = 0,
+	I62608_QOS_BACKGROUND,
+	I62608_QOS_VIDEO,
+	I62608_QOS_VOICE,
+
+	__I62608_QOS_MAX,
+	I62608_QOS_MAX = __I62608_QOS_MAX - 1
 };
 
 enum i62608_device_type {
