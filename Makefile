@@ -8,6 +8,8 @@
 #   make modules-all        the module for every test kernel
 #   make check              style, layout, unit tests, VM suite (6.12)
 #   make check-matrix       VM suite on 6.1, 6.12 and next
+#   make check-debug        VM suite on the debug kernel (KASAN, kmemleak,
+#                           lockdep) with the detectors' self-check
 #   make test               everything CI runs (README's test command)
 #   make vm-6.1 TESTS=netns.sh    some VM tests on one kernel
 #
@@ -26,13 +28,13 @@ MATRIX := 6.1 6.12 next
 VERSION := $(shell git -C $(top) describe --always --dirty 2>/dev/null || echo 0.1.0)
 
 .PHONY: all module modules-all userspace selftests unit style layout \
-	check check-matrix test clean help vm-% module-% FORCE
+	check check-matrix check-debug test clean help vm-% module-% FORCE
 .DEFAULT_GOAL := all
 
 all: module userspace
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- module --
 #
@@ -146,6 +148,25 @@ vm-%: FORCE
 	@scripts/run-stage --tap vm-$* -- scripts/vm-run --kernel $* -- \
 		selftests/i62608/run_vm.sh --kernel $* $(TESTS)
 
+# The debug lane: the suite on the KASAN/kmemleak/lockdep kernel, with the
+# detectors' self-check (scripts/check-debug).
+FAULT_KO := $(BUILD)/k/debug-fault/i62608_fault.ko
+
+$(FAULT_KO): selftests/i62608/faultmod/i62608_fault.c selftests/i62608/faultmod/Kbuild
+	@mkdir -p $(dir $@)
+	@cp -asf $(top)/selftests/i62608/faultmod/. $(dir $@)
+	$(MAKE) -C $(call kval,debug,KDIR) M=$(dir $@) W=1 I62608_WERROR=y modules
+
+vm-debug: FORCE
+	@scripts/run-stage --single "module and fault module build for debug (W=1)" build-debug -- \
+		$(MAKE) --no-print-directory module-debug $(FAULT_KO)
+	@scripts/run-stage --tap vm-debug -- scripts/check-debug
+
+check-debug: userspace selftests
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory vm-debug
+	@scripts/summarize $(RESULTS)
+
 check: userspace selftests
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory style unit fuzz layout vm-$(KERNEL)
@@ -159,7 +180,7 @@ check-matrix: userspace selftests
 # The README's test command: everything, one closing line.
 test: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit fuzz layout $(addprefix vm-,$(MATRIX))
+	@$(MAKE) --no-print-directory style unit fuzz layout $(addprefix vm-,$(MATRIX)) vm-debug
 	@scripts/summarize $(RESULTS)
 
 clean:

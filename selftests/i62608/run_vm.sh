@@ -7,18 +7,22 @@
 # checked after each, then checks for leaks (kmemleak, if the kernel has it)
 # and that the module unloads.
 #
-#   run_vm.sh [--kernel NAME] [TEST...]
+#   run_vm.sh [--kernel NAME] [--detectors] [TEST...]
 #
 # TEST names a test program (e.g. netns.sh, iface_nl) to run only those.
+# --detectors (debug lane) ends with detectors.sh, which plants faults for
+# kmemleak, lockdep and KASAN and finally makes the kernel panic.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 export I62608_KERNEL=6.12
 only=()
+detectors=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) I62608_KERNEL=$2; shift 2 ;;
+	--detectors) detectors=1; shift ;;
 	-*) echo "run_vm.sh: unknown option $1" >&2; exit 2 ;;
 	*) only+=("$1"); shift ;;
 	esac
@@ -27,9 +31,17 @@ export I62608_KO=$top/build/k/$I62608_KERNEL/i62608.ko
 export I62608_BIN=$top/build/bin
 export I62608_SELFTESTS=$top/build/selftests
 export PATH="$I62608_BIN:$PATH"
+# The debug lane's endurance is the issue's: 1000 load/unload cycles.
+[ "$I62608_KERNEL" = debug ] && export I62608_ENDURANCE_CYCLES=1000
 
 echo "# kernel $(uname -r), $(nproc) CPUs, module $I62608_KO"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+
+# Forget what kmemleak saw while the VM booted: only the suite counts.
+kmemleak_clear() {
+	[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+	return 0
+}
 
 # shellcheck source=lib.sh
 . "$here/lib.sh"
@@ -40,6 +52,7 @@ if ! module_fresh ""; then
 fi
 
 mapfile -t tests < <(make -s -C "$here" OUTPUT="$I62608_SELFTESTS" print-tests)
+[ "$detectors" = 1 ] && kmemleak_clear
 if [ ${#only[@]} -gt 0 ]; then
 	selected=()
 	for t in "${tests[@]}"; do
@@ -51,3 +64,13 @@ if [ ${#only[@]} -gt 0 ]; then
 	tests=("${selected[@]}")
 fi
 "$top/scripts/run-tests" --kernel-log "${tests[@]}"
+rc=$?
+
+if [ "$detectors" = 1 ]; then
+	# Last: it disables lockdep and ends with a panic.
+	echo "# selftests: i62608: detectors.sh"
+	"$here/detectors.sh" 2>&1 | sed -u 's/^/# /'
+	# Not reached when the kernel panicked, as it must.
+	exit 1
+fi
+exit $rc
