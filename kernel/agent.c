@@ -77,7 +77,9 @@ static void agent_unlink(struct i62608_net *in, struct i62608_agent *a)
 	i62608_gen_bump(&in->agents_gen);
 	spin_lock(&a->lock);
 	WRITE_ONCE(a->dead, true);
+	i62608_sessions_drop(a);
 	spin_unlock(&a->lock);
+	i62608_config_agent_gone(in, &a->key, I62608_OUTCOME_AGENT_LOST);
 	call_rcu(&a->rcu, agent_free_rcu);
 }
 
@@ -307,6 +309,11 @@ static void i62608_aging(struct work_struct *work)
 
 		if (!budget)
 			break;
+		if (rcu_access_pointer(a->cur) || READ_ONCE(a->hs)) {
+			spin_lock_bh(&a->lock);
+			i62608_sessions_age(in, a, now);
+			spin_unlock_bh(&a->lock);
+		}
 		if (time_before64(now, READ_ONCE(a->expires)))
 			continue;
 
@@ -326,6 +333,8 @@ static void i62608_aging(struct work_struct *work)
 			continue;
 		}
 		i62608_agent_set_state(in, a, I62608_AGENT_LOST);
+		/* Keys live only as long as needed: a lost agent has none. */
+		i62608_sessions_drop(a);
 		a->expires = now + msecs_to_jiffies(READ_ONCE(in->params.lost_linger_ms));
 		list_add_tail(&a->lru, &in->lost);
 		lost = true;
@@ -334,6 +343,7 @@ static void i62608_aging(struct work_struct *work)
 
 		if (lost) {
 			atomic64_inc(&in->cnt.expired);
+			i62608_config_agent_gone(in, &a->key, I62608_OUTCOME_AGENT_LOST);
 			i62608_nl_notify_agent(in, a, I62608_CMD_AGENT_LOST_NTF,
 					       I62608_REASON_TTL_EXPIRED, false);
 			budget--;

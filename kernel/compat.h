@@ -29,4 +29,9 @@ static inline struct nlattr **i62608_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/* 6.19 renamed struct blake2s_state, the BLAKE2s hashing state, to blake2s_ctx. */
+#if KERNEL_VERSION(6, 19, 0) > LINUX_VERSION_CODE
+#define blake2s_ctx blake2s_state
+#endif
+
 #endif /* _I62608_COMPAT_H */

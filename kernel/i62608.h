@@ -39,6 +39,7 @@
 #include <linux/i62608.h>
 
 #include "compat.h"
+#include "noise.h"
 #include "wire.h"
 
 #define I62608_MODULE_VERSION	"0.1.0"
@@ -67,6 +68,11 @@ struct i62608_params {
 	u32 adv_interval_ms;
 	u32 heartbeat_interval_s;
 	u32 max_ttl_s;
+	u32 require_auth;
+	u32 reject_after_s;
+	u32 config_rto_ms;
+	u32 config_tries;
+	u32 max_pending;
 };
 
 /**
@@ -81,7 +87,36 @@ struct i62608_ns_counters {
 	atomic64_t table_full;
 	atomic64_t ratelimited;
 	atomic64_t ntf_failed;
+	atomic64_t handshakes;
+	atomic64_t hs_rejected;
+	atomic64_t hs_failed;
+	atomic64_t decrypt_fail_sent;
 };
+
+/**
+ * struct i62608_pair - an agent the configurator trusts
+ * @list: in i62608_net.pairs (sec_lock)
+ * @pub: its static public key, when @has_key
+ * @code: its pairing code (always set; derived from @pub when known)
+ * @has_key: @pub is known
+ * @origin: enum i62608_pair_origin
+ * @added: jiffies
+ * @name: a label, may be empty
+ */
+struct i62608_pair {
+	struct list_head list;
+	u8 pub[I62608_KEY_LEN];
+	u8 code[I62608_CODE_LEN];
+	bool has_key;
+	u8 origin;
+	u64 added;
+	char name[I62608_STR_MAX + 1];
+};
+
+/* Most pairings a namespace keeps. */
+#define I62608_MAX_PAIRS	1024
+/* Most handshake messages waiting for the work queue, per namespace. */
+#define I62608_HS_QUEUE_MAX	64
 
 /**
  * struct i62608_net - per network namespace state
@@ -106,6 +141,21 @@ struct i62608_ns_counters {
  * @full_dropped: frames dropped for a full table since the last one
  * @cnt: counters
  * @dying: the namespace is going away: queue no more work
+ * @sec_lock: protects @key, @has_key, @pairs, @n_pairs, @window_until
+ * @key: the configurator's static key pair
+ * @has_key: @key is set
+ * @pairs: trusted agents (struct i62608_pair)
+ * @n_pairs: length of @pairs
+ * @window_until: jiffies until which the pairing window is open
+ * @hs_queue: handshake frames waiting for @hs_work
+ * @hs_closed: the namespace is going away: queue no handshake (hs_queue.lock)
+ * @hs_work: processes handshakes in process context
+ * @cfg_lock: protects @cfg_reqs, @n_cfg (innermost lock)
+ * @cfg_reqs: configuration requests in flight, RCU for readers
+ * @n_cfg: length of @cfg_reqs
+ * @cfg_id: request ids
+ * @cfg_work: retransmits and times out requests
+ * @cfg_closed: the namespace is going away
  */
 struct i62608_net {
 	struct net *net;
@@ -131,6 +181,61 @@ struct i62608_net {
 	atomic64_t full_dropped;
 	struct i62608_ns_counters cnt;
 	bool dying;
+
+	struct mutex sec_lock;		/* see above */
+	struct i62608_keypair key;
+	bool has_key;
+	struct list_head pairs;
+	unsigned int n_pairs;
+	u64 window_until;
+	struct sk_buff_head hs_queue;
+	bool hs_closed;
+	struct work_struct hs_work;
+
+	spinlock_t cfg_lock;		/* see above */
+	struct list_head cfg_reqs;
+	unsigned int n_cfg;
+	atomic_t cfg_id;
+	struct delayed_work cfg_work;
+	bool cfg_closed;
+};
+
+/**
+ * struct i62608_session - keys of one handshake with an agent
+ * @send_key: to the agent
+ * @recv_key: from the agent
+ * @local_id: key id the agent's frames carry
+ * @remote_id: key id our frames carry
+ * @tx_counter: next counter we send (agent lock)
+ * @replay: counters received (agent lock)
+ * @created: jiffies of the handshake
+ * @rcu: deferred wipe and free
+ */
+struct i62608_session {
+	u8 send_key[I62608_KEY_LEN];
+	u8 recv_key[I62608_KEY_LEN];
+	u16 local_id;
+	u16 remote_id;
+	u64 tx_counter;
+	struct i62608_replay replay;
+	u64 created;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct i62608_hs_pending - a handshake the agent started
+ * @hs: Noise state
+ * @local_id: key id we chose for the session
+ * @remote_id: key id the agent chose
+ * @msg_id: the HS_INIT's message id, echoed by HS_RESP and HS_FINISH
+ * @started: jiffies
+ */
+struct i62608_hs_pending {
+	struct i62608_hs hs;
+	u16 local_id;
+	u16 remote_id;
+	u32 msg_id;
+	u64 started;
 };
 
 /**
@@ -186,6 +291,14 @@ struct i62608_report_blob {
  * @ratelimited: frames over its budget
  * @reports: REPORTs accepted
  * @restarts: epoch changes seen
+ * @cur: the session in use, or NULL
+ * @prev: the one before it, kept until @cur carries a frame (or 10 s)
+ * @hs: the handshake in progress, or NULL
+ * @pub: its static public key, when @has_pub
+ * @has_pub: learned from a handshake
+ * @paired: its key is in the pairing list
+ * @handshakes: sessions established
+ * @fail_sent: jiffies of the last DECRYPT_FAIL or HS_REJECT sent to it
  * @rcu: deferred free
  */
 struct i62608_agent {
@@ -213,6 +326,14 @@ struct i62608_agent {
 	u64 ratelimited;
 	u32 reports;
 	u32 restarts;
+	struct i62608_session __rcu *cur;
+	struct i62608_session __rcu *prev;
+	struct i62608_hs_pending *hs;
+	u8 pub[I62608_KEY_LEN];
+	bool has_pub;
+	bool paired;
+	u32 handshakes;
+	unsigned long fail_sent;
 	struct rcu_head rcu;
 };
 
@@ -341,13 +462,54 @@ void i62608_agent_set_state(struct i62608_net *in, struct i62608_agent *a,
 			    u8 state);
 
 /* tx.c */
+int i62608_xmit(struct i62608_iface *iface, const u8 *dst, const u8 *msg,
+		unsigned int len);
 int i62608_tx_advertise(struct i62608_iface *iface, const u8 *dst, u32 msg_id,
 			u16 flags);
 void i62608_adv_work(struct work_struct *work);
 
+/* config.c */
+void i62608_config_init(struct i62608_net *in);
+void i62608_config_exit(struct i62608_net *in);
+int i62608_config_send(struct i62608_net *in, const struct i62608_agent_key *key,
+		       const u8 *body, size_t len, u32 *id,
+		       struct netlink_ext_ack *extack);
+void i62608_config_result(struct i62608_net *in, struct i62608_agent *a,
+			  const struct i62608_frame *m);
+void i62608_config_agent_gone(struct i62608_net *in,
+			      const struct i62608_agent_key *key, u8 outcome);
+int i62608_config_dump(struct i62608_net *in, struct sk_buff *skb,
+		       struct netlink_callback *cb);
+
+/* session.c */
+void i62608_sec_init(struct i62608_net *in);
+void i62608_sec_exit(struct i62608_net *in);
+int i62608_hs_enqueue(struct i62608_net *in, struct sk_buff *skb);
+void i62608_hs_purge_dev(struct i62608_net *in, const struct net_device *dev);
+struct i62608_session *i62608_session_find(struct i62608_agent *a, u16 key_id);
+int i62608_session_rx(struct i62608_net *in, struct i62608_agent *a,
+		      struct i62608_session *s, u64 counter);
+void i62608_sessions_drop(struct i62608_agent *a);
+void i62608_sessions_age(struct i62608_net *in, struct i62608_agent *a, u64 now);
+u8 i62608_agent_trust(struct i62608_agent *a);
+void i62608_tx_decrypt_fail(struct i62608_iface *iface, struct i62608_agent *a,
+			    const u8 *dst, u16 key_id);
+int i62608_tx_protected(struct i62608_iface *iface, struct i62608_agent *a,
+			u8 type, u32 msg_id, const u8 *body, unsigned int body_len);
+int i62608_key_set(struct i62608_net *in, const u8 *priv,
+		   struct netlink_ext_ack *extack);
+int i62608_pair_add(struct i62608_net *in, const u8 *pub, const u8 *code,
+		    const char *name, struct netlink_ext_ack *extack);
+int i62608_pair_del(struct i62608_net *in, const u8 *pub, const u8 *code,
+		    struct netlink_ext_ack *extack);
+void i62608_pair_window(struct i62608_net *in, u32 seconds);
+
 /* iface.c */
 struct i62608_iface *i62608_iface_find(struct i62608_net *in,
 				       const struct net_device *dev);
+struct i62608_iface *i62608_iface_find_rcu(struct i62608_net *in, int ifindex);
+struct i62608_iface *i62608_iface_of_rcu(struct i62608_net *in,
+					 const struct net_device *dev);
 int i62608_iface_add(struct i62608_net *in, struct net_device *dev,
 		     struct netlink_ext_ack *extack);
 void i62608_iface_del(struct i62608_iface *iface, enum i62608_reason reason);
@@ -371,5 +533,17 @@ void i62608_nl_notify_agent(struct i62608_net *in, struct i62608_agent *a,
 void i62608_nl_notify_table_full(struct i62608_net *in,
 				 struct i62608_iface *iface,
 				 enum i62608_limit limit);
+void i62608_nl_notify_pair(struct i62608_net *in, const struct i62608_pair *p,
+			   const u8 *mac);
+void i62608_nl_notify_config(struct i62608_net *in,
+			     const struct i62608_agent_key *key, u32 id,
+			     u8 outcome, u32 tries, const u8 *results,
+			     size_t len);
+void i62608_nl_notify_config_report(struct i62608_net *in,
+				    struct i62608_agent *a,
+				    const struct i62608_frame *m);
+int i62608_nl_put_pending(struct sk_buff *skb, struct netlink_callback *cb,
+			  const struct i62608_agent_key *key, u32 id, u32 tries,
+			  u64 age, u64 next);
 
 #endif /* _I62608_H */

@@ -8,11 +8,12 @@
  * is unregistered or moves to another namespace, and says so on the event
  * group.
  *
- * Lifetime: an iface is created and destroyed under RTNL. It is reachable
- * by the receive path only through its packet_type; dev_remove_pack() waits
- * for a grace period (synchronize_net()) before returning, so after it no
- * handler runs on the iface any more. The free is still RCU-deferred so
- * that readers added later under rcu_read_lock() stay safe.
+ * Lifetime: an iface is created and destroyed under RTNL. The receive path
+ * reaches it through its packet_type; dev_remove_pack() waits for a grace
+ * period (synchronize_net()) before returning, so after it no handler runs
+ * on the iface any more. The handshake work finds it on the namespace's
+ * list under RCU: the list is changed with the _rcu helpers, and the iface
+ * and its device reference go after a grace period.
  */
 
 #include <linux/etherdevice.h>
@@ -30,6 +31,28 @@ struct i62608_iface *i62608_iface_find(struct i62608_net *in,
 
 	ASSERT_RTNL();
 	list_for_each_entry(iface, &in->ifaces, list)
+		if (iface->dev == dev)
+			return iface;
+	return NULL;
+}
+
+/* For readers without RTNL: under rcu_read_lock(). */
+struct i62608_iface *i62608_iface_find_rcu(struct i62608_net *in, int ifindex)
+{
+	struct i62608_iface *iface;
+
+	list_for_each_entry_rcu(iface, &in->ifaces, list)
+		if (iface->dev->ifindex == ifindex)
+			return iface;
+	return NULL;
+}
+
+struct i62608_iface *i62608_iface_of_rcu(struct i62608_net *in,
+					 const struct net_device *dev)
+{
+	struct i62608_iface *iface;
+
+	list_for_each_entry_rcu(iface, &in->ifaces, list)
 		if (iface->dev == dev)
 			return iface;
 	return NULL;
@@ -82,7 +105,7 @@ int i62608_iface_add(struct i62608_net *in, struct net_device *dev,
 		kfree(iface);
 		return err;
 	}
-	list_add_tail(&iface->list, &in->ifaces);
+	list_add_tail_rcu(&iface->list, &in->ifaces);
 	in->n_ifaces++;
 	i62608_gen_bump(&in->ifaces_gen);
 	dev_add_pack(&iface->pt);
@@ -98,6 +121,8 @@ static void i62608_iface_free_rcu(struct rcu_head *head)
 {
 	struct i62608_iface *iface = container_of(head, struct i62608_iface, rcu);
 
+	/* RCU readers used iface->dev up to now. */
+	netdev_put(iface->dev, &iface->dev_tracker);
 	free_percpu(iface->stats);
 	kfree(iface);
 }
@@ -110,18 +135,17 @@ void i62608_iface_del(struct i62608_iface *iface, enum i62608_reason reason)
 	/* Waits for a grace period: no handler runs on @iface after this. */
 	dev_remove_pack(&iface->pt);
 	cancel_delayed_work_sync(&iface->adv_work);
+	i62608_hs_purge_dev(in, iface->dev);
 	/* Its agents go with it, each announced as lost. */
 	i62608_agents_flush_iface(in, iface, reason);
 	dev_mc_del(iface->dev, i62608_group_addr);
-	list_del(&iface->list);
+	list_del_rcu(&iface->list);
 	in->n_ifaces--;
 	i62608_gen_bump(&in->ifaces_gen);
 
 	i62608_nl_notify_iface(iface, I62608_CMD_IFACE_DEL_NTF, reason);
 	netdev_dbg(iface->dev, "i62608 disabled\n");
 
-	netdev_put(iface->dev, &iface->dev_tracker);
-	iface->dev = NULL;
 	call_rcu(&iface->rcu, i62608_iface_free_rcu);
 }
 

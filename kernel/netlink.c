@@ -49,6 +49,29 @@ static const struct nla_policy i62608_params_set_policy[I62608_A_MAX + 1] = {
 	[I62608_A_PARAMS] = NLA_POLICY_NESTED(i62608_params_policy),
 };
 
+static const struct nla_policy i62608_key_set_policy[I62608_A_MAX + 1] = {
+	[I62608_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(I62608_KEY_LEN),
+};
+
+/* PAIR_ADD, PAIR_DEL: a key or a code; a label when adding. */
+static const struct nla_policy i62608_pair_policy[I62608_A_MAX + 1] = {
+	[I62608_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(I62608_KEY_LEN),
+	[I62608_A_CODE] = NLA_POLICY_EXACT_LEN(I62608_CODE_LEN),
+	[I62608_A_NAME] = { .type = NLA_NUL_STRING, .len = I62608_STR_MAX },
+};
+
+static const struct nla_policy i62608_pair_open_policy[I62608_A_MAX + 1] = {
+	[I62608_A_SECONDS] = NLA_POLICY_MAX(NLA_U32, 3600),
+};
+
+/* CONFIG_SEND: the agent, and the items as the wire carries them. */
+static const struct nla_policy i62608_config_send_policy[I62608_A_MAX + 1] = {
+	[I62608_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[I62608_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[I62608_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[I62608_A_CONFIG] = { .type = NLA_BINARY, .len = I62608_MAX_MSG },
+};
+
 /*
  * The interface named by IFINDEX and/or IFNAME in the caller's namespace.
  * Called under RTNL.
@@ -410,7 +433,11 @@ struct agent_snap {
 	u32 report_id;
 	u64 first_seen, last_seen, expires;
 	u64 rx_frames, rx_bytes, tx_frames, ratelimited;
-	u32 reports, restarts;
+	u32 reports, restarts, handshakes;
+	u8 trust;
+	bool has_pub;
+	u8 pub[I62608_KEY_LEN];
+	u64 session_created;
 };
 
 static u64 age_ms(u64 now, u64 then)
@@ -437,6 +464,8 @@ static size_t i62608_nl_agent_size(struct i62608_agent *a)
 		7 * nla_total_size_64bit(sizeof(u64)) +
 		5 * nla_total_size(I62608_STR_MAX + 1) +
 		nla_total_size(0) +		/* partial */
+		nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u32)) +
+		nla_total_size(I62608_KEY_LEN) + nla_total_size_64bit(sizeof(u64)) +
 		report;
 }
 
@@ -464,6 +493,15 @@ static int i62608_nl_put_agent(struct sk_buff *skb, struct i62608_net *in,
 	sn.ratelimited = a->ratelimited;
 	sn.reports = a->reports;
 	sn.restarts = a->restarts;
+	sn.handshakes = a->handshakes;
+	sn.trust = i62608_agent_trust(a);
+	sn.has_pub = a->has_pub;
+	memcpy(sn.pub, a->pub, sizeof(sn.pub));
+	{
+		struct i62608_session *s = rcu_dereference(a->cur);
+
+		sn.session_created = s ? s->created : 0;
+	}
 	/* The blob is freed after a grace period: readable under RCU. */
 	rep = rcu_dereference(a->report);
 	spin_unlock_bh(&a->lock);
@@ -495,6 +533,14 @@ static int i62608_nl_put_agent(struct sk_buff *skb, struct i62608_net *in,
 	    nla_put_u32(skb, I62608_AGENT_A_RESTARTS, sn.restarts))
 		goto err_cancel;
 	if (sn.ttl && nla_put_u16(skb, I62608_AGENT_A_TTL, sn.ttl))
+		goto err_cancel;
+	if (nla_put_u8(skb, I62608_AGENT_A_TRUST, sn.trust) ||
+	    nla_put_u32(skb, I62608_AGENT_A_HANDSHAKES, sn.handshakes) ||
+	    (sn.has_pub &&
+	     nla_put(skb, I62608_AGENT_A_PUBLIC_KEY, I62608_KEY_LEN, sn.pub)) ||
+	    (sn.session_created &&
+	     nla_put_u64_64bit(skb, I62608_AGENT_A_SESSION_AGE_MS,
+			       age_ms(now, sn.session_created), I62608_AGENT_A_PAD)))
 		goto err_cancel;
 	if (rep) {
 		const struct i62608_summary *sum = &rep->sum;
@@ -635,6 +681,19 @@ static int i62608_nl_agent_del(struct sk_buff *skb, struct genl_info *info)
 
 /* ----------------------------------------------------- stats and params */
 
+/* Agents with a session now. */
+static u32 i62608_nl_sessions(struct i62608_net *in)
+{
+	struct i62608_agent *a;
+	u32 n = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(a, &in->agents, list)
+		n += !!rcu_access_pointer(a->cur);
+	rcu_read_unlock();
+	return n;
+}
+
 static int i62608_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct i62608_net *in = i62608_pernet(genl_info_net(info));
@@ -674,7 +733,17 @@ static int i62608_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_RATELIMITED,
 			      atomic64_read(&c->ratelimited), I62608_NSSTATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_NTF_FAILED,
-			      atomic64_read(&c->ntf_failed), I62608_NSSTATS_A_PAD))
+			      atomic64_read(&c->ntf_failed), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u32(msg, I62608_NSSTATS_A_SESSIONS, i62608_nl_sessions(in)) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_HANDSHAKES,
+			      atomic64_read(&c->handshakes), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_HS_REJECTED,
+			      atomic64_read(&c->hs_rejected), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_HS_FAILED,
+			      atomic64_read(&c->hs_failed), I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_DECRYPT_FAIL_SENT,
+			      atomic64_read(&c->decrypt_fail_sent),
+			      I62608_NSSTATS_A_PAD))
 		goto err_free_msg;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -717,7 +786,14 @@ static int i62608_nl_params_get(struct sk_buff *skb, struct genl_info *info)
 			READ_ONCE(p->adv_interval_ms)) ||
 	    nla_put_u32(msg, I62608_PARAM_A_HEARTBEAT_INTERVAL_S,
 			READ_ONCE(p->heartbeat_interval_s)) ||
-	    nla_put_u32(msg, I62608_PARAM_A_MAX_TTL_S, READ_ONCE(p->max_ttl_s)))
+	    nla_put_u32(msg, I62608_PARAM_A_MAX_TTL_S, READ_ONCE(p->max_ttl_s)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_REQUIRE_AUTH, READ_ONCE(p->require_auth)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_REJECT_AFTER_S,
+			READ_ONCE(p->reject_after_s)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_CONFIG_RTO_MS,
+			READ_ONCE(p->config_rto_ms)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_CONFIG_TRIES, READ_ONCE(p->config_tries)) ||
+	    nla_put_u32(msg, I62608_PARAM_A_MAX_PENDING, READ_ONCE(p->max_pending)))
 		goto err_free_msg;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -744,6 +820,265 @@ static int i62608_nl_params_set(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	return i62608_params_set(in, tb, info->extack);
+}
+
+/* -------------------------------------------------------------- security */
+
+static int i62608_nl_key_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+
+	if (GENL_REQ_ATTR_CHECK(info, I62608_A_PRIVATE_KEY)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the private key is required");
+		return -EINVAL;
+	}
+	return i62608_key_set(in, nla_data(info->attrs[I62608_A_PRIVATE_KEY]),
+			      info->extack);
+}
+
+static int i62608_nl_key_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	u8 pub[I62608_KEY_LEN];
+	struct sk_buff *msg;
+	bool has;
+	void *hdr;
+
+	mutex_lock(&in->sec_lock);
+	has = in->has_key;
+	memcpy(pub, in->key.pub, sizeof(pub));
+	mutex_unlock(&in->sec_lock);
+	if (!has) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no configurator key is set");
+		return -ENOENT;
+	}
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &i62608_genl_family, 0, I62608_CMD_KEY_GET);
+	if (!hdr || nla_put(msg, I62608_A_PUBLIC_KEY, I62608_KEY_LEN, pub)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* Exactly one of A_PUBLIC_KEY and A_CODE. */
+static int i62608_nl_pair_sel(struct genl_info *info, const u8 **pub,
+			      const u8 **code)
+{
+	struct nlattr *k = info->attrs[I62608_A_PUBLIC_KEY];
+	struct nlattr *c = info->attrs[I62608_A_CODE];
+
+	if (!!k == !!c) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "give the agent's public key or its pairing code (one of them)");
+		return -EINVAL;
+	}
+	*pub = k ? nla_data(k) : NULL;
+	*code = c ? nla_data(c) : NULL;
+	return 0;
+}
+
+static int i62608_nl_pair_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	struct nlattr *n = info->attrs[I62608_A_NAME];
+	const u8 *pub, *code;
+	int err;
+
+	err = i62608_nl_pair_sel(info, &pub, &code);
+	if (err)
+		return err;
+	return i62608_pair_add(in, pub, code, n ? nla_data(n) : NULL,
+			       info->extack);
+}
+
+static int i62608_nl_pair_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	const u8 *pub, *code;
+	int err;
+
+	err = i62608_nl_pair_sel(info, &pub, &code);
+	if (err)
+		return err;
+	return i62608_pair_del(in, pub, code, info->extack);
+}
+
+static int i62608_nl_put_pair(struct sk_buff *skb, const struct i62608_pair *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, I62608_A_PAIR);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if ((p->has_key &&
+	     nla_put(skb, I62608_PAIR_A_PUBLIC_KEY, I62608_KEY_LEN, p->pub)) ||
+	    nla_put(skb, I62608_PAIR_A_CODE, I62608_CODE_LEN, p->code) ||
+	    (p->name[0] && nla_put_string(skb, I62608_PAIR_A_NAME, p->name)) ||
+	    nla_put_u8(skb, I62608_PAIR_A_ORIGIN, p->origin) ||
+	    nla_put_u64_64bit(skb, I62608_PAIR_A_AGE_MS,
+			      age_ms(get_jiffies_64(), p->added), I62608_PAIR_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The window: how long it stays open (0: closed). */
+static int i62608_nl_pair_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	u64 now = get_jiffies_64(), until;
+	struct sk_buff *msg;
+	void *hdr;
+
+	mutex_lock(&in->sec_lock);
+	until = in->window_until;
+	mutex_unlock(&in->sec_lock);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &i62608_genl_family, 0, I62608_CMD_PAIR_GET);
+	if (!hdr || nla_put_u64_64bit(msg, I62608_A_WINDOW_MS,
+				      until > now ? jiffies64_to_msecs(until - now) : 0,
+				      I62608_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: pairings already dumped. */
+static int i62608_nl_pair_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct i62608_net *in = i62608_pernet(sock_net(skb->sk));
+	long idx = 0, start = cb->args[0];
+	struct i62608_pair *p;
+	int err = 0;
+
+	mutex_lock(&in->sec_lock);
+	list_for_each_entry(p, &in->pairs, list) {
+		void *hdr;
+
+		if (idx < start) {
+			idx++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &i62608_genl_family,
+				  NLM_F_MULTI, I62608_CMD_PAIR_GET);
+		if (!hdr || i62608_nl_put_pair(skb, p)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	mutex_unlock(&in->sec_lock);
+	cb->args[0] = idx;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int i62608_nl_pair_open(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+
+	if (GENL_REQ_ATTR_CHECK(info, I62608_A_SECONDS)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the window's length in seconds is required");
+		return -EINVAL;
+	}
+	i62608_pair_window(in, nla_get_u32(info->attrs[I62608_A_SECONDS]));
+	return 0;
+}
+
+/* --------------------------------------------------------- configuration */
+
+static int i62608_nl_config_send(struct sk_buff *skb, struct genl_info *info)
+{
+	struct i62608_net *in = i62608_pernet(genl_info_net(info));
+	struct i62608_agent_key key;
+	struct i62608_agent *a;
+	struct sk_buff *msg;
+	u32 id = 0;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, I62608_A_CONFIG)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the configuration items (A_CONFIG) are required");
+		return -EINVAL;
+	}
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	a = i62608_nl_agent(in, info);
+	if (IS_ERR(a)) {
+		rcu_read_unlock();
+		nlmsg_free(msg);
+		return PTR_ERR(a);
+	}
+	/* The request names its agent by key; it may sleep, RCU may not. */
+	key = a->key;
+	rcu_read_unlock();
+	err = i62608_config_send(in, &key, nla_data(info->attrs[I62608_A_CONFIG]),
+				 nla_len(info->attrs[I62608_A_CONFIG]), &id,
+				 info->extack);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &i62608_genl_family, 0, I62608_CMD_CONFIG_SEND);
+	if (!hdr || nla_put_u32(msg, I62608_A_REQUEST_ID, id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int i62608_nl_put_pending(struct sk_buff *skb, struct netlink_callback *cb,
+			  const struct i62608_agent_key *key, u32 id, u32 tries,
+			  u64 age, u64 next)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &i62608_genl_family, NLM_F_MULTI, I62608_CMD_CONFIG_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, I62608_A_PENDING);
+	if (!nest ||
+	    nla_put_u32(skb, I62608_PENDING_A_IFINDEX, key->ifindex) ||
+	    nla_put(skb, I62608_PENDING_A_MAC, ETH_ALEN, key->mac) ||
+	    nla_put_u32(skb, I62608_PENDING_A_REQUEST_ID, id) ||
+	    nla_put_u32(skb, I62608_PENDING_A_TRIES, tries) ||
+	    nla_put_u64_64bit(skb, I62608_PENDING_A_AGE_MS, jiffies64_to_msecs(age),
+			      I62608_PENDING_A_PAD) ||
+	    nla_put_u64_64bit(skb, I62608_PENDING_A_NEXT_MS, jiffies64_to_msecs(next),
+			      I62608_PENDING_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int i62608_nl_config_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return i62608_config_dump(i62608_pernet(sock_net(skb->sk)), skb, cb);
 }
 
 static const struct genl_ops i62608_genl_ops[] = {
@@ -801,6 +1136,54 @@ static const struct genl_ops i62608_genl_ops[] = {
 		.policy = i62608_params_set_policy,
 		.maxattr = I62608_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_KEY_SET,
+		.doit = i62608_nl_key_set,
+		.policy = i62608_key_set_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_KEY_GET,
+		.doit = i62608_nl_key_get,
+	},
+	{
+		.cmd = I62608_CMD_PAIR_ADD,
+		.doit = i62608_nl_pair_add,
+		.policy = i62608_pair_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_PAIR_DEL,
+		.doit = i62608_nl_pair_del,
+		.policy = i62608_pair_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_PAIR_GET,
+		.doit = i62608_nl_pair_get,
+		.dumpit = i62608_nl_pair_dump,
+	},
+	{
+		.cmd = I62608_CMD_PAIR_OPEN,
+		.doit = i62608_nl_pair_open,
+		.policy = i62608_pair_open_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_CONFIG_SEND,
+		.doit = i62608_nl_config_send,
+		.policy = i62608_config_send_policy,
+		.maxattr = I62608_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = I62608_CMD_CONFIG_GET,
+		.dumpit = i62608_nl_config_dump,
 	},
 };
 
@@ -918,6 +1301,103 @@ void i62608_nl_notify_table_full(struct i62608_net *in,
 	    nla_put_u32(msg, I62608_A_LIMIT, limit) ||
 	    nla_put_u64_64bit(msg, I62608_A_DROPPED,
 			      atomic64_xchg(&in->full_dropped, 0), I62608_A_PAD))
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	i62608_nl_send_event(in, msg);
+	return;
+
+err_free_msg:
+	nlmsg_free(msg);
+err_count:
+	atomic64_inc(&in->cnt.ntf_failed);
+}
+
+void i62608_nl_notify_pair(struct i62608_net *in, const struct i62608_pair *p,
+			   const u8 *mac)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!i62608_nl_listened(in->net))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto err_count;
+	hdr = genlmsg_put(msg, 0, 0, &i62608_genl_family, 0, I62608_CMD_PAIR_NTF);
+	if (!hdr || i62608_nl_put_pair(msg, p) ||
+	    nla_put(msg, I62608_A_MAC, ETH_ALEN, mac))
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	i62608_nl_send_event(in, msg);
+	return;
+
+err_free_msg:
+	nlmsg_free(msg);
+err_count:
+	atomic64_inc(&in->cnt.ntf_failed);
+}
+
+/* Any context but hard IRQ. */
+void i62608_nl_notify_config(struct i62608_net *in,
+			     const struct i62608_agent_key *key, u32 id,
+			     u8 outcome, u32 tries, const u8 *results,
+			     size_t len)
+{
+	const struct net_device *dev;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!i62608_nl_listened(in->net))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + len, GFP_ATOMIC);
+	if (!msg)
+		goto err_count;
+	hdr = genlmsg_put(msg, 0, 0, &i62608_genl_family, 0,
+			  I62608_CMD_CONFIG_RESULT_NTF);
+	if (!hdr ||
+	    nla_put_u32(msg, I62608_A_IFINDEX, key->ifindex) ||
+	    nla_put(msg, I62608_A_MAC, ETH_ALEN, key->mac) ||
+	    nla_put_u32(msg, I62608_A_REQUEST_ID, id) ||
+	    nla_put_u8(msg, I62608_A_OUTCOME, outcome) ||
+	    nla_put_u32(msg, I62608_A_TRIES, tries) ||
+	    (len && nla_put(msg, I62608_A_RESULTS, len, results)))
+		goto err_free_msg;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(in->net, key->ifindex);
+	if (dev && nla_put_string(msg, I62608_A_IFNAME, dev->name)) {
+		rcu_read_unlock();
+		goto err_free_msg;
+	}
+	rcu_read_unlock();
+	genlmsg_end(msg, hdr);
+	i62608_nl_send_event(in, msg);
+	return;
+
+err_free_msg:
+	nlmsg_free(msg);
+err_count:
+	atomic64_inc(&in->cnt.ntf_failed);
+}
+
+/* Softirq: an authenticated CONFIG_REPORT. */
+void i62608_nl_notify_config_report(struct i62608_net *in,
+				    struct i62608_agent *a,
+				    const struct i62608_frame *m)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!i62608_nl_listened(in->net))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + m->body_len, GFP_ATOMIC);
+	if (!msg)
+		goto err_count;
+	hdr = genlmsg_put(msg, 0, 0, &i62608_genl_family, 0,
+			  I62608_CMD_CONFIG_REPORT_NTF);
+	if (!hdr ||
+	    nla_put_u32(msg, I62608_A_IFINDEX, a->key.ifindex) ||
+	    nla_put(msg, I62608_A_MAC, ETH_ALEN, a->key.mac) ||
+	    nla_put(msg, I62608_A_CONFIG, m->body_len, m->body))
 		goto err_free_msg;
 	genlmsg_end(msg, hdr);
 	i62608_nl_send_event(in, msg);

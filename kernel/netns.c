@@ -27,18 +27,28 @@ static const struct i62608_params i62608_default_params = {
 	.adv_interval_ms = 30000,
 	.heartbeat_interval_s = 10,
 	.max_ttl_s = 3600,
+	.require_auth = 0,
+	.reject_after_s = 900,
+	.config_rto_ms = 500,
+	.config_tries = 6,
+	.max_pending = 1024,
 };
 
 /* Not const: 6.1's struct nla_policy points to them without const. */
 static struct netlink_range_validation range_agents = { 1, 65536 };
 static struct netlink_range_validation range_aging = { 100, 60000 };
-static struct netlink_range_validation range_pending = { 1000, 600000 };
+static struct netlink_range_validation range_pending_ttl = { 1000, 600000 };
 static struct netlink_range_validation range_linger = { 0, 3600000 };
 static struct netlink_range_validation range_rate = { 0, 1000000 };
 static struct netlink_range_validation range_burst = { 1, 1000000 };
 static struct netlink_range_validation range_adv = { 1000, 3600000 };
 static struct netlink_range_validation range_hb = { 1, 3600 };
 static struct netlink_range_validation range_ttl = { 1, 86400 };
+static struct netlink_range_validation range_bool = { 0, 1 };
+static struct netlink_range_validation range_reject = { 10, 86400 };
+static struct netlink_range_validation range_rto = { 50, 10000 };
+static struct netlink_range_validation range_tries = { 1, 20 };
+static struct netlink_range_validation range_pending = { 1, 4096 };
 
 const struct nla_policy i62608_params_policy[I62608_PARAM_A_MAX + 1] = {
 	[I62608_PARAM_A_MAX_AGENTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_agents),
@@ -47,7 +57,7 @@ const struct nla_policy i62608_params_policy[I62608_PARAM_A_MAX + 1] = {
 	[I62608_PARAM_A_AGING_INTERVAL_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &range_aging),
 	[I62608_PARAM_A_PENDING_TTL_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &range_pending),
+		NLA_POLICY_FULL_RANGE(NLA_U32, &range_pending_ttl),
 	[I62608_PARAM_A_LOST_LINGER_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &range_linger),
 	[I62608_PARAM_A_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_rate),
@@ -56,6 +66,12 @@ const struct nla_policy i62608_params_policy[I62608_PARAM_A_MAX + 1] = {
 	[I62608_PARAM_A_HEARTBEAT_INTERVAL_S] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &range_hb),
 	[I62608_PARAM_A_MAX_TTL_S] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_ttl),
+	[I62608_PARAM_A_REQUIRE_AUTH] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_bool),
+	[I62608_PARAM_A_REJECT_AFTER_S] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &range_reject),
+	[I62608_PARAM_A_CONFIG_RTO_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_rto),
+	[I62608_PARAM_A_CONFIG_TRIES] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_tries),
+	[I62608_PARAM_A_MAX_PENDING] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_pending),
 };
 
 /* Where each attribute lives in struct i62608_params. */
@@ -72,6 +88,11 @@ static u32 *param_slot(struct i62608_params *p, int attr)
 	case I62608_PARAM_A_ADV_INTERVAL_MS: return &p->adv_interval_ms;
 	case I62608_PARAM_A_HEARTBEAT_INTERVAL_S: return &p->heartbeat_interval_s;
 	case I62608_PARAM_A_MAX_TTL_S: return &p->max_ttl_s;
+	case I62608_PARAM_A_REQUIRE_AUTH: return &p->require_auth;
+	case I62608_PARAM_A_REJECT_AFTER_S: return &p->reject_after_s;
+	case I62608_PARAM_A_CONFIG_RTO_MS: return &p->config_rto_ms;
+	case I62608_PARAM_A_CONFIG_TRIES: return &p->config_tries;
+	case I62608_PARAM_A_MAX_PENDING: return &p->max_pending;
 	}
 	return NULL;
 }
@@ -124,7 +145,7 @@ int i62608_params_set(struct i62608_net *in, struct nlattr **tb,
 static int __net_init i62608_net_init(struct net *net)
 {
 	struct i62608_net *in = i62608_pernet(net);
-	int i;
+	int i, err;
 
 	in->net = net;
 	INIT_LIST_HEAD(&in->ifaces);
@@ -139,7 +160,14 @@ static int __net_init i62608_net_init(struct net *net)
 	do {
 		in->epoch = get_random_u32();
 	} while (!in->epoch);
-	return i62608_agents_init(in);
+	i62608_sec_init(in);
+	i62608_config_init(in);
+	err = i62608_agents_init(in);
+	if (err) {
+		i62608_config_exit(in);
+		i62608_sec_exit(in);
+	}
+	return err;
 }
 
 static void __net_exit i62608_net_exit(struct net *net)
@@ -153,6 +181,8 @@ static void __net_exit i62608_net_exit(struct net *net)
 	rtnl_lock();
 	i62608_iface_flush(in, I62608_REASON_NETNS_EXIT);
 	rtnl_unlock();
+	i62608_sec_exit(in);
+	i62608_config_exit(in);
 	i62608_agents_exit(in);
 	mutex_destroy(&in->params_lock);
 }

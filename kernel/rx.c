@@ -22,10 +22,12 @@
 struct rx_ctx {
 	struct i62608_net *in;
 	struct i62608_iface *iface;
+	struct sk_buff *skb;
 	const u8 *src;
 	struct i62608_frame m;
 	unsigned int len;
 	u64 now;		/* jiffies */
+	bool auth;		/* decrypted and verified on a session */
 };
 
 static void i62608_count_rx(struct i62608_iface *iface, unsigned int len)
@@ -71,6 +73,7 @@ static struct i62608_agent *rx_agent(struct rx_ctx *c, struct i62608_agent *a,
 static void rx_touch(struct rx_ctx *c, struct i62608_agent *a, unsigned int *ev,
 		     struct i62608_report_blob **old)
 {
+	/* Under a->lock; cfg_lock (in config_agent_gone) nests inside it. */
 	lockdep_assert_held(&a->lock);
 	a->last_seen = c->now;
 	a->rx_frames++;
@@ -78,6 +81,9 @@ static void rx_touch(struct rx_ctx *c, struct i62608_agent *a, unsigned int *ev,
 	if (a->epoch != c->m.epoch) {
 		a->epoch = c->m.epoch;
 		a->restarts++;
+		/* It lost its keys with its state: ours go too. */
+		i62608_sessions_drop(a);
+		i62608_config_agent_gone(c->in, &a->key, I62608_OUTCOME_CANCELLED);
 		atomic64_inc(&c->in->cnt.restarts);
 		*old = rcu_replace_pointer(a->report, NULL,
 					   lockdep_is_held(&a->lock));
@@ -233,6 +239,31 @@ static int rx_heartbeat(struct rx_ctx *c, struct i62608_agent *a)
 	return 0;
 }
 
+static int rx_handshake(struct rx_ctx *c, struct i62608_agent *a)
+{
+	int reason = i62608_hs_enqueue(c->in, c->skb);
+
+	/* Queued: the work item owns the frame now. */
+	if (!reason)
+		c->skb = NULL;
+	return reason;
+}
+
+static int rx_config_result(struct rx_ctx *c, struct i62608_agent *a)
+{
+	/* Authenticated (rx_auth_policy): a session implies a known agent. */
+	if (a)
+		i62608_config_result(c->in, a, &c->m);
+	return 0;
+}
+
+static int rx_config_report(struct rx_ctx *c, struct i62608_agent *a)
+{
+	if (a)
+		i62608_nl_notify_config_report(c->in, a, &c->m);
+	return 0;
+}
+
 static int rx_bye(struct rx_ctx *c, struct i62608_agent *a)
 {
 	/* From an agent we do not know: nothing to forget. */
@@ -249,13 +280,78 @@ static const rx_handler rx_handlers[I62608_MSG_MAX + 1] = {
 	[I62608_MSG_REPORT] = rx_report,
 	[I62608_MSG_HEARTBEAT] = rx_heartbeat,
 	[I62608_MSG_BYE] = rx_bye,
+	[I62608_MSG_HS_INIT] = rx_handshake,
+	[I62608_MSG_HS_FINISH] = rx_handshake,
+	[I62608_MSG_CONFIG_ACK] = rx_config_result,
+	[I62608_MSG_CONFIG_NACK] = rx_config_result,
+	[I62608_MSG_CONFIG_REPORT] = rx_config_report,
 };
+
+/*
+ * Messages that must come on a session once the agent has one, and always
+ * when the namespace requires authentication. Configuration results come
+ * on a session, always: a request never left without one.
+ */
+static int rx_auth_policy(struct rx_ctx *c, struct i62608_agent *a)
+{
+	switch (c->m.type) {
+	case I62608_MSG_REPORT:
+	case I62608_MSG_HEARTBEAT:
+	case I62608_MSG_BYE:
+		if (c->auth)
+			return 0;
+		if ((a && rcu_access_pointer(a->cur)) ||
+		    READ_ONCE(c->in->params.require_auth))
+			return I62608_DROP_UNPROTECTED;
+		return 0;
+	case I62608_MSG_CONFIG_ACK:
+	case I62608_MSG_CONFIG_NACK:
+	case I62608_MSG_CONFIG_REPORT:
+		return c->auth ? 0 : I62608_DROP_UNPROTECTED;
+	default:
+		/* Discovery and handshakes are open, never protected. */
+		return c->auth ? I62608_DROP_TYPE : 0;
+	}
+}
+
+/*
+ * Verify and decrypt a protected frame in place, then check its counter.
+ * Nothing about the agent changes before the tag verified.
+ */
+static int rx_open(struct rx_ctx *c, struct i62608_agent *a)
+{
+	struct i62608_session *s;
+	int reason;
+
+	if (!a)
+		return I62608_DROP_PROTECTED;
+	s = i62608_session_find(a, c->m.key_id);
+	if (!s) {
+		/* It believes in a session we do not have: say so. */
+		i62608_tx_decrypt_fail(c->iface, a, c->src, c->m.key_id);
+		return I62608_DROP_PROTECTED;
+	}
+	/* Decryption happens in place: the data must be ours alone. */
+	if (skb_ensure_writable(c->skb, c->m.length))
+		return I62608_DROP_NOMEM;
+	reason = i62608_wire_hdr(c->skb->data, c->m.length, &c->m);
+	if (reason)
+		return reason;
+	c->src = eth_hdr(c->skb)->h_source;
+	if (!i62608_frame_open(&c->m, c->skb->data, c->src, s->recv_key))
+		return I62608_DROP_AUTH;
+	reason = i62608_session_rx(c->in, a, s, c->m.counter);
+	if (!reason)
+		c->auth = true;
+	return reason;
+}
 
 int i62608_rcv(struct sk_buff *skb, struct net_device *dev,
 	       struct packet_type *pt, struct net_device *orig_dev)
 {
 	struct i62608_iface *iface = container_of(pt, struct i62608_iface, pt);
 	struct rx_ctx c = { .iface = iface, .in = iface->in };
+
 	struct i62608_agent *a;
 	unsigned int len;
 	int reason;
@@ -289,12 +385,7 @@ int i62608_rcv(struct sk_buff *skb, struct net_device *dev,
 		reason = I62608_DROP_OWN;
 		goto drop;
 	}
-	/* Sessions come with the security extension. */
-	if (c.m.flags & I62608_F_PROTECTED) {
-		reason = I62608_DROP_PROTECTED;
-		goto drop;
-	}
-
+	c.skb = skb;
 	c.len = c.m.length;
 	c.now = get_jiffies_64();
 	a = i62608_agent_lookup(c.in, dev->ifindex, c.src);
@@ -311,6 +402,12 @@ int i62608_rcv(struct sk_buff *skb, struct net_device *dev,
 		}
 	}
 
+	if (c.m.flags & I62608_F_PROTECTED) {
+		reason = rx_open(&c, a);
+		if (reason)
+			goto drop;
+		skb = c.skb;
+	}
 	reason = i62608_wire_validate(&c.m);
 	if (reason)
 		goto drop;
@@ -318,9 +415,16 @@ int i62608_rcv(struct sk_buff *skb, struct net_device *dev,
 		reason = I62608_DROP_TYPE;
 		goto drop;
 	}
+	reason = rx_auth_policy(&c, a);
+	if (reason)
+		goto drop;
 	reason = rx_handlers[c.m.type](&c, a);
 	if (reason)
 		goto drop;
+	/* A handler that kept the frame (queued it) took it from us. */
+	skb = c.skb;
+	if (!skb)
+		return NET_RX_SUCCESS;
 
 consume:
 	consume_skb(skb);

@@ -17,8 +17,8 @@ const u8 i62608_group_addr[ETH_ALEN] __aligned(2) = I62608_GROUP_ADDR;
 /* Big enough for every message the configurator sends itself. */
 #define I62608_ADV_MAX 64
 
-static int i62608_xmit(struct i62608_iface *iface, const u8 *dst,
-		       const u8 *msg, unsigned int len)
+int i62608_xmit(struct i62608_iface *iface, const u8 *dst,
+		const u8 *msg, unsigned int len)
 {
 	struct net_device *dev = iface->dev;
 	struct sk_buff *skb;

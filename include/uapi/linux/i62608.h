@@ -76,6 +76,18 @@ enum i62608_cmd {
 	I62608_CMD_PAIR_OPEN,
 	/* Notification: a pairing was added by the window or completed. */
 	I62608_CMD_PAIR_NTF,
+	/*
+	 * Send a configuration to an agent (A_MAC, optionally the interface,
+	 * A_CONFIG): replies with A_REQUEST_ID; the outcome comes as
+	 * CONFIG_RESULT_NTF.
+	 */
+	I62608_CMD_CONFIG_SEND,
+	/* The requests not answered yet (dump, one A_PENDING each). */
+	I62608_CMD_CONFIG_GET,
+	/* Notification: a request's outcome (A_OUTCOME, A_RESULTS). */
+	I62608_CMD_CONFIG_RESULT_NTF,
+	/* Notification: an agent's configuration changed by itself. */
+	I62608_CMD_CONFIG_REPORT_NTF,
 
 	__I62608_CMD_MAX,
 	I62608_CMD_MAX = __I62608_CMD_MAX - 1
@@ -108,6 +120,14 @@ enum i62608_attr {
 	I62608_A_PAIR,			/* nest, enum i62608_pair_attr */
 	I62608_A_SECONDS,		/* u32: pairing window, 0..3600 */
 	I62608_A_WINDOW_MS,		/* u64, duration: pairing window left */
+	I62608_A_CONFIG,		/* binary: the items, as TLVs of a
+					 * CONFIG_REQUEST (docs/protocol.md)
+					 */
+	I62608_A_REQUEST_ID,		/* u32: a configuration request */
+	I62608_A_OUTCOME,		/* u8, enum i62608_outcome */
+	I62608_A_RESULTS,		/* binary: the CONFIG_ACK/NACK TLVs */
+	I62608_A_TRIES,			/* u32: times the request was sent */
+	I62608_A_PENDING,		/* nest, enum i62608_pending_attr */
 
 	__I62608_A_MAX,
 	I62608_A_MAX = __I62608_A_MAX - 1
@@ -287,6 +307,15 @@ enum i62608_param_attr {
 	I62608_PARAM_A_REJECT_AFTER_S,		/* session lifetime,
 						 * 10..86400
 						 */
+	I62608_PARAM_A_CONFIG_RTO_MS,		/* first retransmission of
+						 * a request, 50..10000
+						 */
+	I62608_PARAM_A_CONFIG_TRIES,		/* sends before "timeout",
+						 * 1..20
+						 */
+	I62608_PARAM_A_MAX_PENDING,		/* requests in flight per
+						 * namespace, 1..4096
+						 */
 
 	__I62608_PARAM_A_MAX,
 	I62608_PARAM_A_MAX = __I62608_PARAM_A_MAX - 1
@@ -322,6 +351,32 @@ enum i62608_pair_origin {
 
 	__I62608_PAIR_ORIGIN_MAX,
 	I62608_PAIR_ORIGIN_MAX = __I62608_PAIR_ORIGIN_MAX - 1
+};
+
+/* How a configuration request ended. */
+enum i62608_outcome {
+	I62608_OUTCOME_ACKED = 1,	/* every item applied or unchanged */
+	I62608_OUTCOME_NACKED,		/* some item refused: see A_RESULTS */
+	I62608_OUTCOME_TIMEOUT,		/* no answer after A_TRIES sends */
+	I62608_OUTCOME_AGENT_LOST,	/* the agent went away first */
+	I62608_OUTCOME_CANCELLED,	/* its session or interface ended */
+
+	__I62608_OUTCOME_MAX,
+	I62608_OUTCOME_MAX = __I62608_OUTCOME_MAX - 1
+};
+
+/* Nested in I62608_A_PENDING: a request not answered yet. */
+enum i62608_pending_attr {
+	I62608_PENDING_A_IFINDEX = 1,	/* u32 */
+	I62608_PENDING_A_MAC,		/* binary, 6 bytes */
+	I62608_PENDING_A_REQUEST_ID,	/* u32 */
+	I62608_PENDING_A_AGE_MS,	/* u64, age: since first sent */
+	I62608_PENDING_A_TRIES,		/* u32, times sent */
+	I62608_PENDING_A_NEXT_MS,	/* u64, duration: to the next send */
+	I62608_PENDING_A_PAD,
+
+	__I62608_PENDING_A_MAX,
+	I62608_PENDING_A_MAX = __I62608_PENDING_A_MAX - 1
 };
 
 /* I62608_A_LIMIT of TABLE_FULL_NTF: which bound was hit. */
