@@ -7,8 +7,10 @@
 
 #include <stdbool.h>
 
+#include "args.h"
 #include "nl.h"
 #include "output.h"
+#include "render.h"
 
 struct ctl {
 	struct out *out;
@@ -51,8 +53,11 @@ int ctl_err(struct ctl *ctl, const char *fmt, ...)
 /* True when argv holds -h/--help: print the command's help. */
 bool ctl_want_help(struct ctl *ctl, int argc, char **argv);
 
-
 extern const struct ctl_cmd ctl_version_cmds[];
 extern const struct ctl_cmd ctl_iface_cmds[];
+extern const struct ctl_cmd ctl_agent_cmds[];
+extern const struct ctl_cmd ctl_monitor_cmds[];
+extern const struct ctl_cmd ctl_stats_cmds[];
+extern const struct ctl_cmd ctl_params_cmds[];
 
 #endif /* I62608_CTL_H */

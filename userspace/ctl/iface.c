@@ -10,35 +10,6 @@
 
 #include "ctl.h"
 
-static void print_stats(struct out *o, const struct i62608_stats_info *st)
-{
-	unsigned int i;
-
-	out_obj_open(o, "stats");
-	out_u64(o, "rx_frames", st->rx_frames);
-	out_u64(o, "rx_bytes", st->rx_bytes);
-	out_u64(o, "tx_frames", st->tx_frames);
-	out_u64(o, "tx_bytes", st->tx_bytes);
-	out_u64(o, "tx_errors", st->tx_errors);
-	out_obj_open(o, "drops");
-	for (i = 1; i <= I62608_DROP_MAX; i++)
-		out_u64(o, i62608_drop_name(i), st->drops[i]);
-	out_obj_close(o);
-	out_obj_close(o);
-}
-
-static void print_iface(struct out *o, const struct i62608_iface_info *in)
-{
-	out_obj_open(o, in->ifname);
-	out_str(o, "ifname", in->ifname);
-	out_u64(o, "ifindex", in->ifindex);
-	out_mac(o, "address", in->address);
-	out_ms(o, "age", in->age_ms);
-	if (in->has_stats)
-		print_stats(o, &in->stats);
-	out_obj_close(o);
-}
-
 struct show {
 	struct i62608_iface_info *v;
 	size_t n, cap;
@@ -95,13 +66,14 @@ static struct nl_msg *iface_msg(struct ctl *ctl, uint8_t cmd, const char *name)
 
 static int check_ifname(struct ctl *ctl, int argc, char **argv)
 {
+	char err[CTL_ERR_LEN];
+
 	if (argc < 1)
 		return ctl_usage(ctl, "missing interface name");
 	if (argc > 1)
 		return ctl_usage(ctl, "unexpected argument '%s'", argv[1]);
-	if (!argv[0][0] || strlen(argv[0]) >= IF_NAMESIZE)
-		return ctl_usage(ctl, "'%s' is not a valid interface name (1 to %d characters)",
-				 argv[0], IF_NAMESIZE - 1);
+	if (ctl_parse_ifname(argv[0], err, sizeof(err)))
+		return ctl_usage(ctl, "%s", err);
 	return CTL_OK;
 }
 
@@ -165,7 +137,7 @@ static int cmd_iface_show(struct ctl *ctl, int argc, char **argv)
 
 	out_arr_open(ctl->out, "interfaces");
 	for (i = 0; i < s.n; i++)
-		print_iface(ctl->out, &s.v[i]);
+		ctl_print_iface(ctl->out, &s.v[i]);
 	out_arr_close(ctl->out);
 	free(s.v);
 	return CTL_OK;

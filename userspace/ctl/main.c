@@ -18,6 +18,10 @@
 static const struct ctl_cmd *const cmd_tables[] = {
 	ctl_version_cmds,
 	ctl_iface_cmds,
+	ctl_agent_cmds,
+	ctl_monitor_cmds,
+	ctl_stats_cmds,
+	ctl_params_cmds,
 };
 
 #define N_TABLES (sizeof(cmd_tables) / sizeof(cmd_tables[0]))
@@ -71,7 +75,12 @@ static void print_usage(FILE *f, const char *object)
 			snprintf(line, sizeof(line), "%s%s%s%s%s", c->object,
 				 c->verb ? " " : "", c->verb ? c->verb : "",
 				 c->args ? " " : "", c->args ? c->args : "");
-			fprintf(f, "  %-28s %s\n", line, c->summary);
+			/* A long synopsis gets its summary on the next line. */
+			if (strlen(line) > 28)
+				fprintf(f, "  %s\n  %-28s %s\n", line, "",
+					c->summary);
+			else
+				fprintf(f, "  %-28s %s\n", line, c->summary);
 		}
 	}
 	if (!object)

@@ -7,6 +7,9 @@
  *
  * Streams (i62608ctl monitor) print one top-level object per record; in
  * JSON mode each record is one line (JSON Lines).
+ *
+ * Lists meant to be read one line per element (i62608ctl agent list) are
+ * tables: aligned columns in text, ordinary arrays of objects in JSON.
  */
 #ifndef I62608_OUTPUT_H
 #define I62608_OUTPUT_H
@@ -40,6 +43,28 @@ void out_obj_close(struct out *o);
 void out_arr_open(struct out *o, const char *key);
 void out_arr_close(struct out *o);
 
+/*
+ * A table: an array of objects of scalars, closed with out_arr_close().
+ * Text (outside streams) shows it as aligned columns: a header of the keys
+ * in upper case, then one line per element. The columns are the keys of
+ * the first element, in its order; a later element's key that is not a
+ * column is not shown, a column it lacks shows "-". Containers inside an
+ * element are not shown in text. JSON and text streams show an ordinary
+ * array.
+ */
+void out_table_open(struct out *o, const char *key);
+
+/*
+ * Members for one format only: after out_only(o, OUT_TEXT) (or OUT_JSON)
+ * scalars and whole containers are written in that format and left out of
+ * the other (within an out_only() of the other format: of both), until
+ * out_only_end() with the state out_only() returned. For what only helps
+ * one format: a text column combining two JSON members, a JSON array that
+ * text shows on one line.
+ */
+unsigned int out_only(struct out *o, enum out_format fmt);
+void out_only_end(struct out *o, unsigned int prev);
+
 /* Scalars. NULL @v for out_str prints null / "-". */
 void out_str(struct out *o, const char *key, const char *v);
 void out_u64(struct out *o, const char *key, uint64_t v);
@@ -55,5 +80,7 @@ void out_time_ms(struct out *o, const char *key, uint64_t unix_ms);
 /* Human renderings used by the text writer, exposed for tests. */
 void out_fmt_ms(char *buf, size_t len, uint64_t ms);
 void out_fmt_mac(char *buf, size_t len, const uint8_t mac[6]);
+/* ISO 8601 in UTC with milliseconds: 2023-11-14T22:13:20.123Z. */
+void out_fmt_time_ms(char *buf, size_t len, uint64_t unix_ms);
 
 #endif /* I62608_OUTPUT_H */
