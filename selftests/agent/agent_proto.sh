@@ -53,6 +53,7 @@ interfaces = a0
 service = iptv enabled udp/5004
 service = ssh disabled tcp/22
 resolv_conf = $tmp/resolv.conf
+state_dir = $tmp/state
 EOC
 
 pids=()
@@ -218,7 +219,7 @@ else
 fi
 
 # Counters +1 per frame, ids new per message, one epoch.
-mapfile -t frames < <(lines "$cfg1" "rx [A-Z]+ src=$amac")
+mapfile -t frames < <(lines "$cfg1" "rx [A-Z_]+ src=$amac")
 prev_c=0 prev_id=0 bad=""
 for f in "${frames[@]}"; do
 	c=$(field "$f" counter) id=$(field "$f" id)
@@ -399,8 +400,8 @@ expect "dropped frames are logged at debug level" "$tmp/a2.log" \
 stop "$agent_pid"
 
 # A short backoff, to see the cap.
-printf 'discover_backoff_min = 200ms\ndiscover_backoff_max = 400ms\ninterfaces = a0\n' \
-	>"$tmp/fast.conf"
+printf 'discover_backoff_min = 200ms\ndiscover_backoff_max = 400ms\ninterfaces = a0\nstate_dir = %s\n' \
+	"$tmp/state" >"$tmp/fast.conf"
 n=$(count "$silent" "rx DISCOVER")
 ip netns exec "$agt" "$agent" -c "$tmp/fast.conf" 2>"$tmp/a3.log" &
 agent_pid=$!

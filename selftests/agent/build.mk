@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# testcfg: the minimal configurator selftests/agent/agent_proto.sh runs
-# against i62608-agent, built on kernel/wire.c and the REPORT decoder.
+# testcfg: the minimal configurator selftests/agent/agent_proto.sh and
+# agent_config.sh run against i62608-agent, built on kernel/wire.c, the
+# REPORT decoder and the security core (kernel/noise.c over OpenSSL).
 
 TESTCFG := $(BUILD)/selftests/agent/testcfg
 USERSPACE_BINS += $(TESTCFG)
 
-$(TESTCFG): $(call obj,selftests/agent/testcfg.c userspace/lib/report.c kernel/wire.c)
+$(TESTCFG): $(call obj,selftests/agent/testcfg.c userspace/lib/report.c kernel/wire.c \
+		kernel/noise.c userspace/lib/crypto_user.c)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $^
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(CRYPTO_LIBS)

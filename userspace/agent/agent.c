@@ -22,9 +22,13 @@ void agent_init(struct agent *a, const struct agent_ops *ops, u32 n_instances,
 		u64 seed)
 {
 	struct agent_config cfg = a->cfg;
+	struct agent_keys keys = a->keys;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
+	/* Loaded before (main.c), or none: security off. */
+	a->keys = keys;
+	i62608_cr_wipe(&keys, sizeof(keys));
 	a->ops = ops;
 	a->n_instances = n_instances ? n_instances : 1;
 	a->rng = seed;
@@ -35,10 +39,8 @@ static void if_free(struct agent *a, struct agent_if *aif)
 {
 	u32 i;
 
-	for (i = 0; i < aif->n_inst; i++) {
-		agent_timer_cancel(&a->timers, &aif->inst[i].tx);
-		agent_timer_cancel(&a->timers, &aif->inst[i].lost);
-	}
+	for (i = 0; i < aif->n_inst; i++)
+		agent_inst_free(a, &aif->inst[i]);
 	if (a->ops->if_close)
 		a->ops->if_close(a, aif);
 	free(aif->inst);
@@ -57,6 +59,7 @@ void agent_free(struct agent *a)
 	agent_timer_cancel(&a->timers, &a->refresh);
 	agent_timers_free(&a->timers);
 	agent_host_free(&a->host);
+	i62608_cr_wipe(&a->keys, sizeof(a->keys));
 }
 
 /* splitmix64: fast, good enough for jitter, seeded from getrandom(). */
@@ -303,9 +306,12 @@ void agent_refresh(struct agent *a, bool force)
 		return;
 	a->gen++;
 	log_debug("what REPORTs describe changed (generation %u)", a->gen);
-	for (i = 0; i < a->n_ifs; i++)
-		for (j = 0; j < a->ifs[i]->n_inst; j++)
+	for (i = 0; i < a->n_ifs; i++) {
+		for (j = 0; j < a->ifs[i]->n_inst; j++) {
 			agent_inst_changed(a, &a->ifs[i]->inst[j]);
+			agent_cfg_host_changed(a, &a->ifs[i]->inst[j]);
+		}
+	}
 }
 
 void agent_stop(struct agent *a)

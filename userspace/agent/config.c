@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "keys.h"
 
 struct parser {
 	struct agent_config *c;
@@ -29,7 +30,7 @@ struct parser {
 	FILE *err;
 	int errors;
 	/* Line each key was first set on, by index in keys[] (0: not yet). */
-	unsigned int seen[16];
+	unsigned int seen[32];
 	/* Line of each service, to name duplicates. */
 	unsigned int svc_line[I62608_MAX_SERVICES];
 };
@@ -508,6 +509,28 @@ static void key_path(struct parser *p, const struct key *k, char *v)
 	memcpy(dst, v, len + 1);
 }
 
+static void key_configurator_key(struct parser *p, const struct key *k,
+				 char *v)
+{
+	if (agent_key_parse(v, p->c->configurator_key)) {
+		perr(p, "%s: '%s' is not a public key (44 characters of base64, as i62608ctl key show prints it)",
+		     k->name, SHOW(v));
+		return;
+	}
+	p->c->has_configurator_key = true;
+}
+
+static void key_config_mode(struct parser *p, const struct key *k, char *v)
+{
+	if (!strcmp(v, "apply"))
+		p->c->config_mode = AGENT_CFG_APPLY;
+	else if (!strcmp(v, "dry-run"))
+		p->c->config_mode = AGENT_CFG_DRY_RUN;
+	else
+		perr(p, "%s: unknown mode '%s' (apply or dry-run)", k->name,
+		     SHOW(v));
+}
+
 static const struct key keys[] = {
 	{ .name = "device_type", .fn = key_device_type },
 	{ .name = "vendor", .fn = key_string, .off = FIELD(vendor) },
@@ -526,6 +549,22 @@ static const struct key keys[] = {
 	{ .name = "report_debounce", .fn = key_duration,
 	  .off = FIELD(debounce_ms), .min = 0, .max = 10 * 1000 },
 	{ .name = "resolv_conf", .fn = key_path, .off = FIELD(resolv_conf) },
+	{ .name = "state_dir", .fn = key_path, .off = FIELD(state_dir) },
+	{ .name = "key_file", .fn = key_path, .off = FIELD(key_file) },
+	{ .name = "configurator_key", .fn = key_configurator_key },
+	{ .name = "rekey_after", .fn = key_duration,
+	  .off = FIELD(rekey_after_ms), .min = 10 * 1000,
+	  .max = 24 * 3600 * 1000 },
+	{ .name = "config_mode", .fn = key_config_mode },
+	{ .name = "hook_timeout", .fn = key_duration,
+	  .off = FIELD(hook_timeout_ms), .min = 100, .max = 600 * 1000 },
+	{ .name = "dhcp_hook", .fn = key_path, .off = FIELD(dhcp_hook) },
+	{ .name = "dns_hook", .fn = key_path, .off = FIELD(dns_hook) },
+	{ .name = "dns_file", .fn = key_path, .off = FIELD(dns_file) },
+	{ .name = "hostname_hook", .fn = key_path, .off = FIELD(hostname_hook) },
+	{ .name = "qos_hook", .fn = key_path, .off = FIELD(qos_hook) },
+	{ .name = "setting_hook", .fn = key_path, .off = FIELD(setting_hook) },
+	{ .name = "services_dir", .fn = key_path, .off = FIELD(services_dir) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -635,6 +674,30 @@ void agent_config_init(struct agent_config *c)
 	c->backoff_max_ms = 60 * 1000;
 	c->debounce_ms = 150;
 	strcpy(c->resolv_conf, AGENT_RESOLV_CONF);
+	strcpy(c->state_dir, AGENT_STATE_DIR);
+	c->rekey_after_ms = 600 * 1000;
+	c->config_mode = AGENT_CFG_APPLY;
+	c->hook_timeout_ms = 10 * 1000;
+	strcpy(c->dhcp_hook, AGENT_DHCP_HOOK);
+	strcpy(c->dns_file, AGENT_DNS_FILE);
+	strcpy(c->qos_hook, AGENT_QOS_HOOK);
+	strcpy(c->setting_hook, AGENT_SETTING_HOOK);
+	strcpy(c->services_dir, AGENT_SERVICES_DIR);
+}
+
+void agent_config_key_path(const struct agent_config *c, char *buf,
+			   size_t size)
+{
+	if (c->key_file[0])
+		snprintf(buf, size, "%s", c->key_file);
+	else
+		snprintf(buf, size, "%s/agent.key", c->state_dir);
+}
+
+void agent_config_pin_path(const struct agent_config *c, char *buf,
+			   size_t size)
+{
+	snprintf(buf, size, "%s/configurator.pub", c->state_dir);
 }
 
 int agent_config_parse(struct agent_config *c, const char *file,

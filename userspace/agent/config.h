@@ -15,6 +15,12 @@
 
 #define AGENT_CONFIG_PATH	"/etc/i62608/agent.conf"
 #define AGENT_RESOLV_CONF	"/etc/resolv.conf"
+#define AGENT_STATE_DIR		"/var/lib/i62608"
+#define AGENT_DHCP_HOOK		"/etc/i62608/hooks/dhcp"
+#define AGENT_QOS_HOOK		"/etc/i62608/hooks/qos"
+#define AGENT_SETTING_HOOK	"/etc/i62608/hooks/setting"
+#define AGENT_SERVICES_DIR	"/etc/i62608/services.d"
+#define AGENT_DNS_FILE		"/run/i62608/resolv.conf"
 /* Interfaces named by the "interfaces" key (and -i). */
 #define AGENT_MAX_IFNAMES	32
 /* Largest configuration file accepted. */
@@ -28,6 +34,12 @@ enum agent_log_level {
 	AGENT_LOG_NOTICE = 5,
 	AGENT_LOG_INFO = 6,
 	AGENT_LOG_DEBUG = 7,
+};
+
+/* config_mode: what a CONFIG_REQUEST does (docs/i62608-agent.md). */
+enum agent_config_mode {
+	AGENT_CFG_APPLY,		/* to the host, for real */
+	AGENT_CFG_DRY_RUN,		/* validated and recorded only */
 };
 
 struct agent_config {
@@ -49,7 +61,30 @@ struct agent_config {
 	u32 backoff_max_ms;		/* the interval stops doubling here */
 	u32 debounce_ms;		/* host changes -> REPORT delay */
 	char resolv_conf[PATH_MAX];
+	/* Security (docs/security.md). */
+	char state_dir[PATH_MAX];
+	char key_file[PATH_MAX];	/* "": state_dir/agent.key */
+	bool has_configurator_key;	/* configurator_key: the pin */
+	u8 configurator_key[32];
+	u32 rekey_after_ms;
+	/* Configuration requests. */
+	u8 config_mode;			/* enum agent_config_mode */
+	u32 hook_timeout_ms;
+	char dhcp_hook[PATH_MAX];
+	char dns_hook[PATH_MAX];	/* "": write dns_file */
+	char dns_file[PATH_MAX];
+	char hostname_hook[PATH_MAX];	/* "": sethostname(2) */
+	char qos_hook[PATH_MAX];
+	char setting_hook[PATH_MAX];
+	char services_dir[PATH_MAX];
 };
+
+/* The key file: key_file, or agent.key in state_dir. */
+void agent_config_key_path(const struct agent_config *c, char *buf,
+			   size_t size);
+/* The learned pin: configurator.pub in state_dir. */
+void agent_config_pin_path(const struct agent_config *c, char *buf,
+			   size_t size);
 
 /* Defaults (docs/protocol.md section 8). */
 void agent_config_init(struct agent_config *c);

@@ -151,13 +151,13 @@ bool agent_report_ifaces(struct i62608_report *r,
 	return i < n_others;
 }
 
-int agent_report_msg(u8 *buf, const struct i62608_w_hdr *h,
+int agent_report_msg(u8 *buf, u16 cap, const struct i62608_w_hdr *h,
 		     const struct i62608_report *r, bool left_out)
 {
 	struct i62608_w w;
 	int ret;
 
-	i62608_w_init(&w, buf, I62608_MAX_MSG);
+	i62608_w_init(&w, buf, cap);
 	i62608_w_hdr(&w, h);
 	/* Our interfaces[0] faces the configurator. */
 	ret = i62608_report_encode(&w, r, r->n_ifaces ? 0 : -1);
@@ -185,12 +185,15 @@ int agent_report_of(struct agent *a, struct agent_inst *in, u32 id,
 	agent_inst_name(name, a->name, in->index, a->n_instances);
 	agent_report_identity(&r, &a->cfg, name, a->caps,
 			      agent_ttl(in->hb_interval));
+	agent_report_services(a, &r);
 	/* One more than fits is enough to know something was left out. */
 	for (i = 0; i < a->n_ifs && n < I62608_MAX_IFACES_TLV; i++)
 		if (a->ifs[i] != in->aif)
 			others[n++] = &a->ifs[i]->desc;
 	left_out = agent_report_ifaces(&r, &in->aif->desc, in->mac, others, n);
-	len = agent_report_msg(buf, &h, &r, left_out);
+	/* A sealed REPORT needs room for its tag within the 1500 bytes. */
+	len = agent_report_msg(buf, in->sec.cur ? I62608_MAX_MSG - I62608_TAG_LEN :
+			       I62608_MAX_MSG, &h, &r, left_out);
 	if (len > 0 && partial)
 		*partial = get_unaligned_be16(buf + 2) & I62608_F_PARTIAL;
 	return len;
@@ -261,7 +264,15 @@ u32 agent_host_caps(const struct agent *a)
 		caps |= I62608_CAP_DHCP4;
 	if (can_admin_network())
 		caps |= I62608_CAP_STATIC;
-	if (a->cfg.n_services)
+	if (a->cfg.n_services || !access(a->cfg.services_dir, X_OK))
 		caps |= I62608_CAP_SERVICES;
+	if (!access(a->cfg.qos_hook, X_OK))
+		caps |= I62608_CAP_QOS;
+	/* Configuration comes on a session only, and applies to one host. */
+	if (a->keys.enabled) {
+		caps |= I62608_CAP_SECURITY;
+		if (a->cfg.config_mode == AGENT_CFG_DRY_RUN || a->n_instances == 1)
+			caps |= I62608_CAP_CONFIG;
+	}
 	return caps;
 }

@@ -60,17 +60,32 @@ static void search(struct agent *a, struct agent_inst *in)
 	log_info("%s: searching", INST_LABEL(a, in));
 }
 
+/* The configurator is gone: so are the sessions with it. */
 static void lost(struct agent *a, struct agent_inst *in, const char *why)
 {
 	log_info("%s: lost configurator %s (%s)", INST_LABEL(a, in),
 		 MAC(in->cfg_mac), why);
+	agent_sec_reset(a, in);
+	agent_timer_cancel(&a->timers, &in->cfgrep);
 }
 
-/* REPORT now; the next HEARTBEAT one interval later. */
-static void report(struct agent *a, struct agent_inst *in)
+void agent_inst_lose(struct agent *a, struct agent_inst *in, const char *why)
+{
+	if (in->state != AGENT_ST_CONNECTED)
+		return;
+	lost(a, in, why);
+	search(a, in);
+}
+
+void agent_inst_report_now(struct agent *a, struct agent_inst *in)
 {
 	agent_send_report(a, in);
 	arm(a, &in->tx, a->now + (u64)in->hb_interval * 1000);
+}
+
+static void report(struct agent *a, struct agent_inst *in)
+{
+	agent_inst_report_now(a, in);
 }
 
 static void tx_fire(struct agent_timer *t, void *ctx)
@@ -123,6 +138,16 @@ void agent_inst_init(struct agent *a, struct agent_if *aif,
 	in->hb_interval = AGENT_DEFAULT_HEARTBEAT;
 	agent_timer_init(&in->tx, tx_fire);
 	agent_timer_init(&in->lost, lost_fire);
+	agent_sec_init(a, in);
+}
+
+void agent_inst_free(struct agent *a, struct agent_inst *in)
+{
+	agent_timer_cancel(&a->timers, &in->tx);
+	agent_timer_cancel(&a->timers, &in->lost);
+	agent_sec_reset(a, in);
+	i62608_cr_wipe(&in->sec.key, sizeof(in->sec.key));
+	agent_cfg_inst_free(a, in);
 }
 
 void agent_inst_link(struct agent *a, struct agent_inst *in, bool up)
@@ -134,6 +159,7 @@ void agent_inst_link(struct agent *a, struct agent_inst *in, bool up)
 	}
 	if (in->state == AGENT_ST_CONNECTED)
 		lost(a, in, "link down");
+	agent_sec_reset(a, in);
 	in->state = AGENT_ST_DOWN;
 	agent_timer_cancel(&a->timers, &in->tx);
 	agent_timer_cancel(&a->timers, &in->lost);
@@ -174,6 +200,11 @@ void agent_inst_advertise(struct agent *a, struct agent_inst *in,
 	case AGENT_ST_DOWN:
 		return;
 	case AGENT_ST_SEARCHING:
+		if (agent_sec_shunned(a, in, adv->src)) {
+			log_debug("%s: ignoring ADVERTISE of %s: not the pinned configurator",
+				  INST_LABEL(a, in), MAC(adv->src));
+			return;
+		}
 		memcpy(in->cfg_mac, adv->src, 6);
 		in->cfg_epoch = adv->epoch;
 		in->hb_interval = adv->hb_interval;
@@ -182,7 +213,9 @@ void agent_inst_advertise(struct agent *a, struct agent_inst *in,
 		log_info("%s: found configurator %s epoch 0x%08x (heartbeat %u s, ttl %u s)",
 			 INST_LABEL(a, in), MAC(adv->src), adv->epoch,
 			 adv->hb_interval, adv->ttl);
+		/* Pinned, this says nothing until the handshake is done. */
 		report(a, in);
+		agent_sec_handshake(a, in);
 		return;
 	case AGENT_ST_CONNECTED:
 		break;
@@ -202,6 +235,9 @@ void agent_inst_advertise(struct agent *a, struct agent_inst *in,
 			 INST_LABEL(a, in), MAC(adv->src), in->cfg_epoch,
 			 adv->epoch);
 		in->cfg_epoch = adv->epoch;
+		/* Its sessions are gone; ours stays until a new one is up. */
+		if (in->sec.cur)
+			agent_sec_nudge(a, in, "configurator restarted");
 	}
 	if (hb_changed) {
 		log_info("%s: heartbeat interval %u s -> %u s", INST_LABEL(a, in),
@@ -237,6 +273,8 @@ void agent_inst_stop(struct agent *a, struct agent_inst *in, u8 reason)
 	    !agent_send_bye(a, in, reason))
 		log_info("%s: bye sent to %s", INST_LABEL(a, in),
 			 MAC(in->cfg_mac));
+	agent_sec_reset(a, in);
+	agent_timer_cancel(&a->timers, &in->cfgrep);
 	in->state = AGENT_ST_DOWN;
 	agent_timer_cancel(&a->timers, &in->tx);
 	agent_timer_cancel(&a->timers, &in->lost);

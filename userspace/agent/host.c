@@ -66,6 +66,36 @@ static bool drop_routes(struct agent_host *h, int ifindex, u8 family)
 	return changed;
 }
 
+static bool in_prefix(const u8 *a, const u8 *b, unsigned int plen)
+{
+	unsigned int bytes = plen / 8, bits = plen % 8;
+
+	return !memcmp(a, b, bytes) &&
+	       (!bits || !((a[bytes] ^ b[bytes]) & (0xff << (8 - bits))));
+}
+
+/*
+ * IPv4 routes through a gateway no address of the link reaches any more
+ * go with the address, without a notification either (the kernel flushes
+ * them when it deletes the primary address of a subnet).
+ */
+static void drop_offlink_routes(struct agent_host *h, const struct agent_link *l)
+{
+	unsigned int i = 0, k;
+
+	while (i < h->n_routes) {
+		struct agent_route *r = &h->routes[i];
+		bool onlink = false;
+
+		for (k = 0; k < l->n_addr4 && r->family == AF_INET; k++)
+			onlink |= in_prefix(l->addr4[k].addr, r->gw, l->addr4[k].plen);
+		if (r->ifindex == l->ifindex && r->family == AF_INET && !onlink)
+			*r = h->routes[--h->n_routes];
+		else
+			i++;
+	}
+}
+
 /* What a REPORT or the choice of interfaces depends on. */
 static bool link_same(const struct agent_link *a, const struct agent_link *b)
 {
@@ -286,6 +316,8 @@ static int addr_msg(struct agent_host *h, const struct nlmsghdr *nlh)
 			return 0;
 		memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(*v));
 		(*n)--;
+		if (ifa->ifa_family == AF_INET)
+			drop_offlink_routes(h, l);
 		return AGENT_HOST_STATE;
 	}
 	if (i < *n) {

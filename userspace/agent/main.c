@@ -4,6 +4,8 @@
  *
  *   i62608-agent [-c FILE] [-i IFNAME]... [-v|-q] [--instances N]
  *   i62608-agent --check [-j [-p]] [-c FILE] [-i IFNAME]...
+ *   i62608-agent --show-key [-j [-p]] [-c FILE]
+ *   i62608-agent --unpair [-c FILE]
  *
  * One thread, one epoll loop: the packet sockets, rtnetlink, inotify on
  * resolv.conf and a signalfd; every timer of every instance in one heap
@@ -23,6 +25,8 @@
 #include <sys/signalfd.h>
 
 #include "agent.h"
+#include "cfgreq.h"
+#include "keys.h"
 #include "log.h"
 #include "rtnl.h"
 #include "sock.h"
@@ -41,7 +45,7 @@ struct options {
 	char ifnames[AGENT_MAX_IFNAMES][IFNAMSIZ];
 	int log_level;		/* -1: the file's */
 	int verbosity;		/* -v minus -q */
-	bool check;
+	bool check, show_key, unpair;
 	bool json, pretty;
 	u32 instances;
 };
@@ -75,6 +79,9 @@ static void usage(FILE *f)
 "                        tests and benchmarks\n"
 "      --check           validate the configuration, print the REPORT of\n"
 "                        each interface and exit\n"
+"      --show-key        print the public key and the pairing code (the\n"
+"                        key is created if there is none) and exit\n"
+"      --unpair          forget the configurator pinned on first use and exit\n"
 "  -j, --json            --check and status dumps print JSON\n"
 "  -p, --pretty          indent JSON\n"
 "  -h, --help            this help\n"
@@ -100,7 +107,7 @@ usage_err(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-enum { OPT_LOG_LEVEL = 256, OPT_CHECK, OPT_INSTANCES };
+enum { OPT_LOG_LEVEL = 256, OPT_CHECK, OPT_INSTANCES, OPT_SHOW_KEY, OPT_UNPAIR };
 
 static int parse_args(struct options *o, int argc, char **argv)
 {
@@ -112,6 +119,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "instances", required_argument, NULL, OPT_INSTANCES },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "show-key", no_argument, NULL, OPT_SHOW_KEY },
+		{ "unpair", no_argument, NULL, OPT_UNPAIR },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
@@ -167,6 +176,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 		case OPT_CHECK:
 			o->check = true;
 			break;
+		case OPT_SHOW_KEY:
+			o->show_key = true;
+			break;
+		case OPT_UNPAIR:
+			o->unpair = true;
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -186,6 +201,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_err("unexpected argument '%s'", argv[optind]);
+	if (o->check + o->show_key + o->unpair > 1)
+		return usage_err("--check, --show-key and --unpair go alone");
 	return 0;
 }
 
@@ -226,6 +243,95 @@ static void missing_ifaces(struct agent *a)
 		else if (!agent_link_wanted(a, l))
 			log_warn("%s: not an Ethernet interface: ignored", n);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                */
+/* ------------------------------------------------------------------ */
+
+/* The pin: configured, else learned (or none). Returns 0 or -errno. */
+static int load_pin(struct agent_keys *k, const struct agent_config *c,
+		    FILE *err)
+{
+	int ret;
+
+	agent_config_pin_path(c, k->pin_path, sizeof(k->pin_path));
+	k->pinned = false;
+	k->pin_learned = false;
+	if (c->has_configurator_key) {
+		memcpy(k->pin, c->configurator_key, sizeof(k->pin));
+		k->pinned = true;
+		return 0;
+	}
+	ret = agent_pin_load(k->pin_path, k->pin, err);
+	if (!ret) {
+		k->pinned = true;
+		k->pin_learned = true;
+	}
+	return ret == -ENOENT ? 0 : ret;
+}
+
+static int load_keys(struct agent_keys *k, const struct agent_config *c,
+		     FILE *err)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	agent_config_key_path(c, path, sizeof(path));
+	ret = agent_key_load(path, true, &k->key, err);
+	if (ret)
+		return ret;
+	k->enabled = true;
+	ret = load_pin(k, c, err);
+	if (ret)
+		fprintf(err, "%s: remove it with 'i62608-agent --unpair' to pair again\n",
+			k->pin_path);
+	return ret;
+}
+
+static int show_key(const struct agent_config *c, const struct options *o)
+{
+	char path[PATH_MAX], pub[AGENT_KEY_B64_LEN], code[AGENT_CODE_STR_LEN];
+	struct i62608_keypair kp;
+	struct out *out;
+
+	agent_config_key_path(c, path, sizeof(path));
+	if (agent_key_load(path, true, &kp, stderr))
+		return 1;
+	agent_key_str(kp.pub, pub);
+	agent_code_str(kp.pub, code);
+	i62608_cr_wipe(&kp, sizeof(kp));
+	out = out_new(stdout, o->json ? OUT_JSON : OUT_TEXT, o->pretty);
+	if (!out)
+		return 1;
+	out_obj_open(out, NULL);
+	out_str(out, "public_key", pub);
+	out_str(out, "pairing_code", code);
+	out_str(out, "key_file", path);
+	out_obj_close(out);
+	out_free(out);
+	return 0;
+}
+
+static int unpair(const struct agent_config *c)
+{
+	char path[PATH_MAX];
+
+	agent_config_pin_path(c, path, sizeof(path));
+	if (unlink(path)) {
+		if (errno != ENOENT) {
+			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+			return 1;
+		}
+		printf("no configurator was pinned on first use (%s)\n", path);
+	} else {
+		printf("forgot the pinned configurator (%s): the next one confirming a handshake is trusted\n",
+		       path);
+	}
+	if (c->has_configurator_key)
+		fprintf(stderr, "%s: configurator_key in the configuration still pins a configurator\n",
+			prog);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -357,6 +463,8 @@ static void reload(struct agent *a)
 	}
 	free(errs);
 	log_notice("%s: reloaded", l->opt->config);
+	if (a->keys.enabled && load_pin(&a->keys, &c, stderr))
+		log_err("%s: the pin in use is kept", a->keys.pin_path);
 	agent_log_set_level(c.log_level);
 	/* Sockets filter and bind one EtherType: open them again. */
 	if (c.ethertype != a->cfg.ethertype) {
@@ -494,14 +602,23 @@ int main(int argc, char **argv)
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = agent_now_ms() ^ (u64)getpid() << 32;
 
+	if (opt.show_key)
+		return show_key(&a.cfg, &opt);
+	if (opt.unpair)
+		return unpair(&a.cfg);
 	if (opt.check) {
+		memset(&a.keys, 0, sizeof(a.keys));
 		agent_init(&a, &check_ops, 1, seed);
 		ret = run_check(&a, &opt);
 		agent_free(&a);
 		return ret;
 	}
 
+	memset(&a.keys, 0, sizeof(a.keys));
+	if (load_keys(&a.keys, &a.cfg, stderr))
+		return 1;
 	agent_init(&a, &sock_ops, opt.instances, seed);
+	a.net = &agent_rtnl_netops;
 	a.priv = &l;
 	a.now = agent_now_ms();
 	ret = loop_setup(&l, &a);
@@ -514,6 +631,18 @@ int main(int argc, char **argv)
 	log_notice("i62608-agent %s: ethertype 0x%04x, %u agent%s per interface",
 		   I62608_TOOL_VERSION, a.cfg.ethertype, a.n_instances,
 		   a.n_instances == 1 ? "" : "s");
+	{
+		char pub[AGENT_KEY_B64_LEN], pin[AGENT_KEY_B64_LEN];
+
+		agent_key_str(a.keys.key.pub, pub);
+		agent_key_str(a.keys.pin, pin);
+		log_notice("public key %s; %s%s%s", pub,
+			   a.keys.pinned ? "pinned configurator " : "no configurator pinned (trust on first use)",
+			   a.keys.pinned ? pin : "",
+			   a.keys.pin_learned ? " (learned)" : "");
+	}
+	if (a.n_instances > 1 && a.cfg.config_mode == AGENT_CFG_APPLY)
+		log_notice("--instances: configuration requests are refused (config_mode = dry-run records them)");
 	missing_ifaces(&a);
 	agent_sync_ifaces(&a);
 	if (a.open_err == -EPERM || a.open_err == -EACCES) {

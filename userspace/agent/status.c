@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "keys.h"
 #include "status.h"
 
 /*
@@ -256,6 +257,18 @@ static void print_stats(struct out *o, const struct agent_if_stats *st)
 	out_u64(o, "not_ours", st->not_ours);
 	out_u64(o, "reports_limited", st->reports_limited);
 	out_u64(o, "kernel_drops", st->kernel_drops);
+	out_u64(o, "handshakes_started", st->hs_started);
+	out_u64(o, "handshakes_completed", st->hs_completed);
+	out_u64(o, "handshakes_rejected", st->hs_rejected);
+	out_u64(o, "handshake_timeouts", st->hs_timeouts);
+	out_u64(o, "handshakes_failed", st->hs_failed);
+	out_u64(o, "pin_mismatches", st->pin_mismatch);
+	out_u64(o, "suppressed", st->suppressed);
+	out_u64(o, "config_requests", st->cfg_requests);
+	out_u64(o, "config_duplicates", st->cfg_duplicates);
+	out_u64(o, "config_acks", st->cfg_acks);
+	out_u64(o, "config_nacks", st->cfg_nacks);
+	out_u64(o, "config_reports", st->cfg_reports);
 	out_obj_open(o, "drops");
 	for (i = 1; i <= I62608_DROP_MAX; i++) {
 		const char *name = agent_drop_name(i);
@@ -292,6 +305,17 @@ static void print_inst(struct out *o, const struct agent *a,
 		out_ms(o, "last_heard", a->now - in->last_heard);
 		out_obj_close(o);
 		out_u64(o, "report_id", in->report_id);
+		if (in->sec.cur) {
+			out_obj_open(o, "session");
+			out_u64(o, "local_key_id", in->sec.cur->local_id);
+			out_u64(o, "remote_key_id", in->sec.cur->remote_id);
+			out_ms(o, "age", a->now - in->sec.cur->created);
+			out_u64(o, "tx_counter", in->sec.cur->tx_counter);
+			out_obj_close(o);
+		}
+		out_str(o, "handshake", in->sec.hs_state == AGENT_HS_INIT_SENT ?
+			"init_sent" : in->sec.hs_state == AGENT_HS_FINISH_SENT ?
+			"finish_sent" : "idle");
 	}
 	out_obj_close(o);
 }
@@ -305,6 +329,20 @@ void agent_print_status(struct out *o, struct agent *a)
 	out_hex(o, "ethertype", a->cfg.ethertype, 4);
 	out_u64(o, "instances", a->n_instances);
 	out_u64(o, "generation", a->gen);
+	if (a->keys.enabled) {
+		char key[AGENT_KEY_B64_LEN];
+
+		agent_key_str(a->keys.key.pub, key);
+		out_str(o, "public_key", key);
+		if (a->keys.pinned) {
+			agent_key_str(a->keys.pin, key);
+			out_str(o, "pinned_configurator", key);
+		} else {
+			out_str(o, "pinned_configurator", NULL);
+		}
+	}
+	out_str(o, "config_mode", a->cfg.config_mode == AGENT_CFG_DRY_RUN ?
+		"dry-run" : "apply");
 	out_arr_open(o, "interfaces");
 	for (i = 0; i < a->n_ifs; i++) {
 		const struct agent_if *aif = a->ifs[i];
