@@ -8,6 +8,7 @@
  * (i62608d) and i62608ctl drive it and receive its events.
  */
 
+#include <linux/btf.h>
 #include <linux/module.h>
 #include <linux/if_ether.h>
 
@@ -40,10 +41,30 @@ module_param_cb(ethertype, &ethertype_ops, &i62608_ethertype, 0444);
 MODULE_PARM_DESC(ethertype,
 		 "EtherType of the protocol (default 0x88B5, IEEE 802 local experimental 1)");
 
-/* The wire format is fixed: a size change is a protocol change. */
+/*
+ * The wire format is fixed: a size change is a protocol change. The parser
+ * reads fields at fixed offsets, so the structs appear in no declaration;
+ * BTF_TYPE_EMIT keeps them in the debug information, where
+ * scripts/check-layout checks them with pahole.
+ */
 static void __init i62608_check_wire(void)
 {
 	BUILD_BUG_ON(sizeof(struct i62608_hdr) != 24);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_hdr) != 4);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_addr4) != 6);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_addr6) != 18);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_port) != 3);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_cfg_addr4) != 5);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_cfg_addr6) != 17);
+	BUILD_BUG_ON(sizeof(struct i62608_tlv_cfg_result) != 3);
+	BTF_TYPE_EMIT(struct i62608_hdr);
+	BTF_TYPE_EMIT(struct i62608_tlv_hdr);
+	BTF_TYPE_EMIT(struct i62608_tlv_addr4);
+	BTF_TYPE_EMIT(struct i62608_tlv_addr6);
+	BTF_TYPE_EMIT(struct i62608_tlv_port);
+	BTF_TYPE_EMIT(struct i62608_tlv_cfg_addr4);
+	BTF_TYPE_EMIT(struct i62608_tlv_cfg_addr6);
+	BTF_TYPE_EMIT(struct i62608_tlv_cfg_result);
 }
 
 static int __init i62608_init(void)
