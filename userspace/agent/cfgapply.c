@@ -911,7 +911,7 @@ static void apply_setting(struct agent *a, struct agent_cfg_plan *p,
 void agent_cfg_apply(struct agent *a, struct agent_inst *in,
 		     struct agent_cfg_plan *p, struct agent_desired *w)
 {
-	bool changed = false, svc_changed = false;
+	bool changed = false, news = false;
 	unsigned int i;
 
 	if (!p->ifindex)
@@ -946,9 +946,10 @@ void agent_cfg_apply(struct agent *a, struct agent_inst *in,
 		case I62608_TLV_CFG_HOSTNAME:
 			apply_hostname(a, p, it, w);
 			changed |= it->status == I62608_CFG_APPLIED;
+			news |= it->status == I62608_CFG_APPLIED;
 			break;
 		case I62608_TLV_CFG_SERVICE:
-			apply_service(a, p, it, w, &svc_changed);
+			apply_service(a, p, it, w, &news);
 			break;
 		case I62608_TLV_CFG_QOS:
 			apply_qos(a, p, it, w);
@@ -958,7 +959,8 @@ void agent_cfg_apply(struct agent *a, struct agent_inst *in,
 			break;
 		}
 	}
-	p->svc_changed = svc_changed;
+	/* REPORTs carry both; no host event tells of either (rtnetlink does not). */
+	p->report_again = news && !p->dry_run;
 	if (changed && !p->dry_run) {
 		struct agent_host h;
 		struct i62608_report_if d;

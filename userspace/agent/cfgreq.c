@@ -213,6 +213,7 @@ void agent_cfg_request(struct agent *a, struct agent_inst *in,
 	struct agent_cfg_plan *p;
 	struct agent_cfg_dup *d;
 	unsigned int i, refused = 0, applied = 0;
+	bool report_again;
 
 	if (!cs) {
 		log_err("%s: out of memory for a configuration request",
@@ -277,8 +278,12 @@ void agent_cfg_request(struct agent *a, struct agent_inst *in,
 	log_info("%s: config id %u%s: %u items, %u applied, %u refused: %s",
 		 INST_LABEL(a, in), m->msg_id, p->dry_run ? " (dry run)" : "",
 		 p->n, applied, refused, refused ? "CONFIG_NACK" : "CONFIG_ACK");
+	report_again = p->report_again;
 	free(p);
 	send_answer(a, in, m->msg_id, d);
+	/* After the answer: the configurator learns the outcome first. */
+	if (report_again)
+		agent_refresh(a, true);
 }
 
 /* ------------------------------------------------------------------ */

@@ -35,7 +35,7 @@ struct agent_cfg_plan {
 	char ifname[IFNAMSIZ];
 	int ifindex;		/* 0: there is no such interface */
 	bool dry_run;
-	bool svc_changed;	/* a service was switched: REPORT again */
+	bool report_again;	/* a service or the host name changed */
 };
 
 struct agent_kv {
