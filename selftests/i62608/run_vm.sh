@@ -33,6 +33,13 @@ export I62608_SELFTESTS=$top/build/selftests
 export PATH="$I62608_BIN:$PATH"
 # The debug lane's endurance is the issue's: 1000 load/unload cycles.
 [ "$I62608_KERNEL" = debug ] && export I62608_ENDURANCE_CYCLES=1000
+# Under TCG everything runs about ten times slower than natively, and more
+# on the KASAN kernel: the tests' timeouts (wait_for) scale by this factor.
+if [ -z "${I62608_SLOW:-}" ]; then
+	I62608_SLOW=4
+	[ "$I62608_KERNEL" = debug ] && I62608_SLOW=8
+fi
+export I62608_SLOW
 
 echo "# kernel $(uname -r), $(nproc) CPUs, module $I62608_KO"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
