@@ -80,7 +80,7 @@ dns_file = $tmp/run/resolv.conf
 qos_hook = $hooks/qos
 setting_hook = $hooks/setting
 services_dir = $hooks/services.d
-hook_timeout = 2s
+hook_timeout = $((2 * ${I62608_SLOW:-1}))s
 $*
 EOC
 }
