@@ -6,7 +6,8 @@
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                           the module for a gateway's own kernel
 #   make modules-all        the module for every test kernel
-#   make check              style, layout, unit tests, VM suite (6.12)
+#   make check              style, layout, unit and agent tests, VM suite
+#                           (6.12)
 #   make check-matrix       VM suite on 6.1, 6.12 and next
 #   make check-debug        VM suite on the debug kernel (KASAN, kmemleak,
 #                           lockdep) with the detectors' self-check
@@ -34,7 +35,7 @@ VERSION := $(shell git -C $(top) describe --always --dirty 2>/dev/null || echo 0
 all: module userspace
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- module --
 #
@@ -169,7 +170,7 @@ check-debug: userspace selftests
 
 check: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit fuzz layout vm-$(KERNEL)
+	@$(MAKE) --no-print-directory style unit agent-tests fuzz layout vm-$(KERNEL)
 	@scripts/summarize $(RESULTS)
 
 check-matrix: userspace selftests
@@ -180,7 +181,7 @@ check-matrix: userspace selftests
 # The README's test command: everything, one closing line.
 test: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit fuzz layout $(addprefix vm-,$(MATRIX)) vm-debug
+	@$(MAKE) --no-print-directory style unit agent-tests fuzz layout $(addprefix vm-,$(MATRIX)) vm-debug
 	@scripts/summarize $(RESULTS)
 
 clean:

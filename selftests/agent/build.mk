@@ -11,3 +11,11 @@ $(TESTCFG): $(call obj,selftests/agent/testcfg.c userspace/lib/report.c kernel/w
 		kernel/noise.c userspace/lib/crypto_user.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+
+# The agent's own tests need no kernel module: they run natively, as root,
+# in network namespaces they create (once, not on every VM kernel).
+AGENT_TESTS := selftests/agent/agent_proto.sh selftests/agent/agent_config.sh
+
+.PHONY: agent-tests
+agent-tests: userspace
+	@scripts/run-stage --tap agent -- scripts/run-tests $(AGENT_TESTS)
