@@ -41,13 +41,23 @@ struct i62608_cfg_req {
 	u8 body[];
 };
 
+/*
+ * Run the work by @when. Only ever earlier: a run already due sooner stays,
+ * or a stream of new requests would postpone every retransmission. The run
+ * walks all requests and schedules itself for the earliest one, so a stale
+ * read of the timer costs at most an early run.
+ */
 static void cfg_kick(struct i62608_net *in, u64 when)
 {
 	u64 now = get_jiffies_64();
+	unsigned long delay = when > now ? (unsigned long)(when - now) : 0;
 
-	if (!READ_ONCE(in->cfg_closed))
-		mod_delayed_work(system_power_efficient_wq, &in->cfg_work,
-				 when > now ? (unsigned long)(when - now) : 0);
+	if (READ_ONCE(in->cfg_closed))
+		return;
+	if (delayed_work_pending(&in->cfg_work) &&
+	    time_before_eq(READ_ONCE(in->cfg_work.timer.expires), jiffies + delay))
+		return;
+	mod_delayed_work(system_power_efficient_wq, &in->cfg_work, delay);
 }
 
 /* Send @r once more on its agent's current session. Under RCU. */
@@ -109,8 +119,9 @@ int i62608_config_send(struct i62608_net *in, const struct i62608_agent_key *key
 		       const u8 *body, size_t len, u32 *id,
 		       struct netlink_ext_ack *extack)
 {
-	unsigned int mine = 0;
 	struct i62608_cfg_req *r, *o;
+	unsigned int mine = 0;
+	u64 next;
 	int err;
 
 	if (len > I62608_MAX_MSG - sizeof(struct i62608_hdr) - I62608_TAG_LEN ||
@@ -152,6 +163,8 @@ int i62608_config_send(struct i62608_net *in, const struct i62608_agent_key *key
 		} while (!r->id);
 		list_add_tail_rcu(&r->list, &in->cfg_reqs);
 		in->n_cfg++;
+		*id = r->id;
+		next = r->next_send;
 		err = 0;
 	}
 	spin_unlock_bh(&in->cfg_lock);
@@ -159,13 +172,16 @@ int i62608_config_send(struct i62608_net *in, const struct i62608_agent_key *key
 		kfree(r);
 		return err;
 	}
-	*id = r->id;
 
-	/* A failed first send is retried like a lost one. */
+	/*
+	 * Once listed, the request may be answered or failed, and freed after
+	 * a grace period, at any time: it is only touched under RCU from here.
+	 * A failed first send is retried like a lost one.
+	 */
 	rcu_read_lock();
 	cfg_tx(in, r);
 	rcu_read_unlock();
-	cfg_kick(in, r->next_send);
+	cfg_kick(in, next);
 	return 0;
 }
 

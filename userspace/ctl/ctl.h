@@ -52,6 +52,17 @@ int ctl_err(struct ctl *ctl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True when argv holds -h/--help: print the command's help. */
 bool ctl_want_help(struct ctl *ctl, int argc, char **argv);
+/*
+ * Take -j/--json (and -p/--pretty) given after the command, as the
+ * commands that show something accept them there too; removes them from
+ * argv. Returns false when out of memory.
+ */
+bool ctl_take_json(struct ctl *ctl, int *argc, char **argv);
+/*
+ * Where the configurator keeps its files: $I62608_STATE_DIR, or
+ * /var/lib/i62608. @name is appended. Returns -ENAMETOOLONG or 0.
+ */
+int ctl_state_path(char *buf, size_t size, const char *name);
 
 extern const struct ctl_cmd ctl_version_cmds[];
 extern const struct ctl_cmd ctl_iface_cmds[];
@@ -59,5 +70,8 @@ extern const struct ctl_cmd ctl_agent_cmds[];
 extern const struct ctl_cmd ctl_monitor_cmds[];
 extern const struct ctl_cmd ctl_stats_cmds[];
 extern const struct ctl_cmd ctl_params_cmds[];
+extern const struct ctl_cmd ctl_key_cmds[];
+extern const struct ctl_cmd ctl_pair_cmds[];
+extern const struct ctl_cmd ctl_config_cmds[];
 
 #endif /* I62608_CTL_H */

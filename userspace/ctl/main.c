@@ -22,6 +22,9 @@ static const struct ctl_cmd *const cmd_tables[] = {
 	ctl_monitor_cmds,
 	ctl_stats_cmds,
 	ctl_params_cmds,
+	ctl_key_cmds,
+	ctl_pair_cmds,
+	ctl_config_cmds,
 };
 
 #define N_TABLES (sizeof(cmd_tables) / sizeof(cmd_tables[0]))
@@ -85,7 +88,7 @@ static void print_usage(FILE *f, const char *object)
 	}
 	if (!object)
 		fputs("\nExit status: 0 success, 1 the operation failed, "
-		      "2 usage error.\n", f);
+		      "2 usage error ('config send': see its help).\n", f);
 }
 
 bool ctl_want_help(struct ctl *ctl, int argc, char **argv)
@@ -100,6 +103,40 @@ bool ctl_want_help(struct ctl *ctl, int argc, char **argv)
 		}
 	}
 	return false;
+}
+
+bool ctl_take_json(struct ctl *ctl, int *argc, char **argv)
+{
+	bool json = ctl->json, pretty = false;
+	int i, n = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			pretty = true;
+		else
+			argv[n++] = argv[i];
+	}
+	*argc = n;
+	if (json == ctl->json && !pretty)
+		return true;
+	/* Nothing was printed yet: the writer can still change. */
+	out_free(ctl->out);
+	ctl->json = json;
+	ctl->out = out_new(stdout, json ? OUT_JSON : OUT_TEXT, pretty);
+	return ctl->out != NULL;
+}
+
+int ctl_state_path(char *buf, size_t size, const char *name)
+{
+	const char *dir = getenv("I62608_STATE_DIR");
+
+	if (!dir || !*dir)
+		dir = "/var/lib/i62608";
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, name) >= size)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 static void vprint_err(struct ctl *ctl, const char *fmt, va_list ap)
@@ -259,7 +296,8 @@ int main(int argc, char **argv)
 	}
 	skip = cmd->verb ? 2 : 1;
 	ret = cmd->fn(&ctl, argc - skip, argv + skip);
-	out_free(ctl.out);
+	if (ctl.out)
+		out_free(ctl.out);
 	if (ctl.nl_open)
 		i62608_nl_close(&ctl.nl);
 	return ret;

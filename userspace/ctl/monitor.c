@@ -17,6 +17,7 @@
 #include <netlink/genl/genl.h>
 
 #include "ctl.h"
+#include "cfgnl.h"
 
 /* Receive buffer of the events socket (see set_rcvbuf()). */
 #define MONITOR_RCVBUF (4 << 20)
@@ -65,6 +66,23 @@ static int event_cb(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	if (nlmsg_hdr(msg)->nlmsg_type != m->ctl->nl.family)
 		return NL_SKIP;
+	/* Pairing and configuration events decode on their own. */
+	if (nlmsg_hdr(msg)->nlmsg_len >= NLMSG_LENGTH(GENL_HDRLEN)) {
+		struct nlattr *tb[I62608_A_MAX + 1];
+		uint8_t cmd = i62608_nl_cmd(msg);
+		int ret = i62608_nl_parse(msg, tb) ? -EBADMSG :
+			ctl_print_cfg_event(m->ctl->out, realtime_ms(), cmd, tb);
+
+		if (ret < 0) {
+			ctl_err(m->ctl, "ignoring a malformed %s notification",
+				i62608_cmd_name(cmd));
+			return NL_SKIP;
+		}
+		if (!ret) {
+			m->seen++;
+			return NL_OK;
+		}
+	}
 	if (i62608_parse_event(msg, &ev)) {
 		ctl_err(m->ctl, "ignoring a malformed %s notification",
 			i62608_cmd_name(ev.cmd));
@@ -234,6 +252,12 @@ const struct ctl_cmd ctl_monitor_cmds[] = {
 "  table_full    a frame from a new agent found the table full; limit:\n"
 "                netns or iface; dropped: frames dropped since the last\n"
 "                such event\n"
+"  pair_new      an agent was paired by the window, or a pairing by code\n"
+"                learned its key: pair (code, public_key, origin), mac\n"
+"  config_result a configuration request ended: request_id, mac, outcome\n"
+"                (acked, nacked, timeout, agent_lost, cancelled), tries,\n"
+"                results (item, status, reason)\n"
+"  config_report an agent's configuration changed by itself: mac, items\n"
 "  events_lost   the kernel dropped notifications because this reader\n"
 "                was too slow; the table may have changed unseen\n"
 "\n"

@@ -546,7 +546,7 @@ void ctl_print_params(struct out *o, const struct i62608_params *p)
 
 /* ----------------------------------------------------------- events -- */
 
-static void print_event_head(struct out *o, uint64_t unix_ms, const char *name)
+void ctl_print_event_head(struct out *o, uint64_t unix_ms, const char *name)
 {
 	char when[40];
 	unsigned int prev;
@@ -588,19 +588,19 @@ void ctl_print_event(struct out *o, uint64_t unix_ms,
 	switch (ev->cmd) {
 	case I62608_CMD_IFACE_NEW_NTF:
 	case I62608_CMD_IFACE_DEL_NTF:
-		print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
+		ctl_print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
 		print_event_iface(o, &ev->iface);
 		break;
 	case I62608_CMD_AGENT_NEW_NTF:
 	case I62608_CMD_AGENT_CHANGE_NTF:
 	case I62608_CMD_AGENT_LOST_NTF:
-		print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
+		ctl_print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
 		ctl_print_agent(o, "agent", &ev->agent, r, CTL_AGENT_BRIEF);
 		if (ev->cmd == I62608_CMD_AGENT_NEW_NTF)
 			out_bool(o, "restarted", ev->restarted);
 		break;
 	case I62608_CMD_TABLE_FULL_NTF:
-		print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
+		ctl_print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
 		out_u64(o, "ifindex", ev->ifindex);
 		if (ifname)
 			out_str(o, "ifname", ifname);
@@ -610,8 +610,8 @@ void ctl_print_event(struct out *o, uint64_t unix_ms,
 			out_u64(o, "dropped", ev->dropped);
 		break;
 	default:
-		/* Known without data of its own here (pair_new), or newer. */
-		print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
+		/* Newer than this program: its number. */
+		ctl_print_event_head(o, unix_ms, i62608_cmd_name(ev->cmd));
 		out_u64(o, "cmd", ev->cmd);
 		break;
 	}
@@ -624,6 +624,6 @@ void ctl_print_event(struct out *o, uint64_t unix_ms,
 void ctl_print_events_lost(struct out *o, uint64_t unix_ms)
 {
 	out_obj_open(o, NULL);
-	print_event_head(o, unix_ms, "events_lost");
+	ctl_print_event_head(o, unix_ms, "events_lost");
 	out_obj_close(o);
 }

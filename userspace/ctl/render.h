@@ -58,6 +58,8 @@ void ctl_print_params(struct out *o, const struct i62608_params *p);
 void ctl_print_event(struct out *o, uint64_t unix_ms,
 		     const struct i62608_event *ev,
 		     const struct i62608_report *r, const char *ifname);
+/* The members every `monitor` record starts with: time, event. */
+void ctl_print_event_head(struct out *o, uint64_t unix_ms, const char *name);
 /* The record printed when the kernel dropped notifications for us. */
 void ctl_print_events_lost(struct out *o, uint64_t unix_ms);
 
