@@ -15,6 +15,8 @@
 #                           the suite on 6.12 and debug, its kernel
 #                           contract tests on 6.1 and next
 #   make vm-6.1 TESTS=netns.sh    some VM tests on one kernel
+#   make bench-discovery    discovery benchmark, one VM (docs/benchmarks.md)
+#   make bench              crypto benchmark, natively
 #
 # Kernels and tools come from scripts/setup.sh, into $(CACHE).
 
@@ -37,7 +39,7 @@ VERSION := $(shell git -C $(top) describe --always --dirty 2>/dev/null || echo 0
 all: module userspace
 
 help:
-	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^[^#]/{/^#/p}' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- module --
 #
@@ -105,7 +107,7 @@ $(BUILD)/bin/i62608ctl: $(call obj,$(CTL_SRCS) $(LIB_SRCS))
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(NL_LIBS)
 
-include $(sort $(wildcard userspace/*/build.mk selftests/*/build.mk))
+include $(sort $(wildcard userspace/*/build.mk selftests/*/build.mk)) bench/build.mk
 
 userspace: $(USERSPACE_BINS)
 
