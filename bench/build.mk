@@ -37,3 +37,4 @@ $(BUILD)/selftests/l2gen: FORCE
 bench-discovery: module-$(KERNEL) $(BENCH_BINS) $(BUILD)/bin/i62608ctl \
 		$(BUILD)/bin/i62608-agent $(BUILD)/selftests/l2gen
 	scripts/vm-run --kernel $(KERNEL) --cpus 2 -- bench/discovery.sh --kernel $(KERNEL)
+include bench/config.mk
