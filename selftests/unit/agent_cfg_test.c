@@ -552,7 +552,7 @@ TEST_F(cfg, services_follow_the_table)
 	service(&r, "false", I62608_SVC_ENABLED);	/* /bin/false */
 	run(self, &r, false);
 	EXPECT_STREQ("1:0,0:0,2:4", RESULTS(&self->p));
-	EXPECT_TRUE(self->p.svc_changed);
+	EXPECT_TRUE(self->p.report_again);
 	rep.n_services = 1;
 	rep.services[0] = self->a.cfg.services[0];
 	agent_report_services(&self->a, &rep);
