@@ -2,8 +2,8 @@
 /*
  * Test hooks of kernel/noise.c and userspace/lib/crypto_user.c, compiled
  * only with -DI62608_NOISE_TEST, which only the unit tests
- * selftests/unit/crypto_test.c and noise_test.c are built with
- * (userspace/lib/build.mk). The module refuses to build with it and no
+ * selftests/unit/crypto_test.c and noise_test.c (userspace/lib/build.mk)
+ * and the fuzzers of selftests/fuzz/ are built with. The module refuses to build with it and no
  * program defines it, so nothing in production can choose its ephemeral
  * keys or another nonce layout.
  *

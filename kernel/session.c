@@ -658,11 +658,19 @@ static void hs_finish(struct i62608_net *in, struct sk_buff *skb,
 		rcu_read_unlock();
 		goto out_free;
 	}
-	memcpy(a->pub, rs, I62608_KEY_LEN);
-	a->has_pub = true;
-	WRITE_ONCE(a->paired, ok);
+	cur = rcu_dereference_protected(a->cur, lockdep_is_held(&a->lock));
+	/*
+	 * @a->pub is the key of the session in use: revocation finds the
+	 * agent by it. A refused handshake from the same MAC (anyone can
+	 * send one) must not replace it, or revoking the real agent's key
+	 * would miss its session.
+	 */
+	if (ok || !cur) {
+		memcpy(a->pub, rs, I62608_KEY_LEN);
+		a->has_pub = true;
+		WRITE_ONCE(a->paired, ok);
+	}
 	if (ok) {
-		cur = rcu_dereference_protected(a->cur, lockdep_is_held(&a->lock));
 		old_prev = rcu_replace_pointer(a->prev, cur,
 					       lockdep_is_held(&a->lock));
 		rcu_assign_pointer(a->cur, s);
