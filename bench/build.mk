@@ -38,3 +38,4 @@ bench-discovery: module-$(KERNEL) $(BENCH_BINS) $(BUILD)/bin/i62608ctl \
 		$(BUILD)/bin/i62608-agent $(BUILD)/selftests/l2gen
 	scripts/vm-run --kernel $(KERNEL) --cpus 2 -- bench/discovery.sh --kernel $(KERNEL)
 include bench/config.mk
+include bench/sec.mk
