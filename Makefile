@@ -11,9 +11,9 @@
 #   make check-matrix       VM suite on 6.1, 6.12 and next
 #   make check-debug        VM suite on the debug kernel (KASAN, kmemleak,
 #                           lockdep) with the detectors' self-check
-#   make test               everything CI runs (README's test command):
-#                           the suite on 6.12 and debug, its kernel
-#                           contract tests on 6.1 and next
+#   make test               what CI runs (README's test command): checks,
+#                           unit, agent and fuzz tests, the suite on 6.12,
+#                           its kernel contract tests on 6.1 and next
 #   make vm-6.1 TESTS=netns.sh    some VM tests on one kernel
 #   make bench-discovery    discovery benchmark, one VM (docs/benchmarks.md)
 #   make bench              crypto benchmark, natively
@@ -32,7 +32,7 @@ MATRIX := 6.1 6.12 next
 
 VERSION := $(shell git -C $(top) describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all module modules-all userspace selftests unit style layout \
+.PHONY: all module modules-all userspace selftests unit style layout debug-kernel \
 	check check-matrix check-debug test clean help vm-% module-% FORCE
 .DEFAULT_GOAL := all
 
@@ -162,9 +162,15 @@ $(FAULT_KO): selftests/i62608/faultmod/i62608_fault.c selftests/i62608/faultmod/
 	@cp -asf $(top)/selftests/i62608/faultmod/. $(dir $@)
 	$(MAKE) -C $(call kval,debug,KDIR) M=$(dir $@) W=1 I62608_WERROR=y modules
 
+# Built on first use (about 20 minutes cold on 2 cores, minutes with a warm
+# ccache); scripts/setup.sh --debug-kernel builds it ahead.
+debug-kernel: FORCE
+	@test -f $(CACHE)/src/linux-6.12/Makefile || { echo "no linux-6.12 source in $(CACHE)/src: run scripts/setup.sh"; exit 1; }
+	scripts/build-debug-kernel $(CACHE)/src/linux-6.12 $(CACHE)/kernels/debug
+
 vm-debug: FORCE
-	@scripts/run-stage --single "module and fault module build for debug (W=1)" build-debug -- \
-		$(MAKE) --no-print-directory module-debug $(FAULT_KO)
+	@scripts/run-stage --single "debug kernel, module and fault module build (W=1)" build-debug -- \
+		$(MAKE) --no-print-directory debug-kernel module-debug $(FAULT_KO)
 	@scripts/run-stage --tap vm-debug -- scripts/check-debug
 
 check-debug: userspace selftests
@@ -190,13 +196,14 @@ check-matrix: userspace selftests
 COMPAT_TESTS := iface_nl agents_nl genl_family.sh iface_ctl.sh config_e2e.sh \
 	module_load.sh teardown.sh
 
-# The README's test command: everything, one closing line.
+# The README's test command: one closing line. The debug lane is not in it
+# (yet): under TCG its guest's udev often times out before the suite
+# starts, and its run does not fit CI's budget; make check-debug runs it.
 test: userspace selftests
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory style unit agent-tests fuzz layout vm-$(KERNEL)
 	@$(MAKE) --no-print-directory $(addprefix vm-,$(filter-out $(KERNEL),$(MATRIX))) \
 		TESTS="$(COMPAT_TESTS)"
-	@$(MAKE) --no-print-directory vm-debug
 	@scripts/summarize $(RESULTS)
 
 clean:

@@ -12,13 +12,15 @@
 #      rebuilt from its linux-source because they need a newer glibc;
 #   4. extracts kselftest_harness.h, kselftest.h, checkpatch.pl and
 #      .clang-format from linux-source-6.12;
-#   5. builds the debug kernel (KASAN, kmemleak, lockdep) for check-debug.
+#   5. with --debug-kernel, builds the debug kernel (KASAN, kmemleak,
+#      lockdep) for check-debug (make check-debug builds it on first use
+#      anyway, through the same script).
 #
 # Downloads go through a private apt configuration that reuses the machine's
 # own Debian mirror; nothing is installed from the newer suites except the
 # architecture-independent virtme-ng.
 #
-# Usage: sudo scripts/setup.sh [--no-debug-kernel]
+# Usage: sudo scripts/setup.sh [--debug-kernel]
 # Environment: I62608_CACHE (default: <repo>/.cache),
 #              I62608_CCACHE_DIR (default: /var/cache/i62608/ccache).
 
@@ -26,11 +28,11 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${I62608_CACHE:-$top/.cache}
-build_debug=1
+build_debug=0
 
 for arg in "$@"; do
 	case $arg in
-	--no-debug-kernel) build_debug=0 ;;
+	--debug-kernel) build_debug=1 ;;
 	-h | --help)
 		sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
