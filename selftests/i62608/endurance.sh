@@ -74,6 +74,8 @@ for i in $(seq 1 "$netns_rounds"); do
 	pid=$!
 	sleep 0.1
 	ip netns del "$n"
+	# The sender keeps the namespace alive: it goes when the sender does.
+	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 done
 if [ "$failed" = 0 ]; then
@@ -93,6 +95,7 @@ for i in $(seq 1 20); do
 	sleep 0.2
 	# The enabled end goes away under the flood (and takes r1 along).
 	in_ns e ip link del r0 || { failed=$i; break; }
+	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 done
 if [ "$failed" = 0 ]; then
