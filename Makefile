@@ -96,12 +96,22 @@ MNL_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null)
 USERSPACE_BINS := $(BUILD)/bin/i62608ctl
 UNIT_EXTRA_SRCS :=
 UNIT_EXTRA_LIBS :=
+# Native test stages (phony targets) a build.mk adds to make check/test.
+NATIVE_STAGES :=
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+# The same sources, instrumented, for native tests that link objects once
+# instead of compiling every source into every test (daemon, cloud).
+asan_obj = $(patsubst %.c,$(BUILD)/asan/%.o,$(1))
+
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -isystem $(TOOLS) -MMD -MP -c $< -o $@
 
 $(BUILD)/bin/i62608ctl: $(call obj,$(CTL_SRCS) $(LIB_SRCS))
 	@mkdir -p $(dir $@)
@@ -111,7 +121,7 @@ include $(sort $(wildcard userspace/*/build.mk selftests/*/build.mk)) bench/buil
 
 userspace: $(USERSPACE_BINS)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/asan -name '*.d' 2>/dev/null)
 
 # ------------------------------------------------------------- selftests --
 
@@ -180,7 +190,7 @@ check-debug: userspace selftests
 
 check: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit agent-tests fuzz layout vm-$(KERNEL)
+	@$(MAKE) --no-print-directory style unit agent-tests $(NATIVE_STAGES) fuzz layout vm-$(KERNEL)
 	@scripts/summarize $(RESULTS)
 
 check-matrix: userspace selftests
@@ -201,7 +211,7 @@ COMPAT_TESTS := iface_nl agents_nl genl_family.sh iface_ctl.sh config_e2e.sh \
 # starts, and its run does not fit CI's budget; make check-debug runs it.
 test: userspace selftests
 	@rm -rf $(RESULTS)
-	@$(MAKE) --no-print-directory style unit agent-tests fuzz layout vm-$(KERNEL)
+	@$(MAKE) --no-print-directory style unit agent-tests $(NATIVE_STAGES) fuzz layout vm-$(KERNEL)
 	@$(MAKE) --no-print-directory $(addprefix vm-,$(filter-out $(KERNEL),$(MATRIX))) \
 		TESTS="$(COMPAT_TESTS)"
 	@scripts/summarize $(RESULTS)

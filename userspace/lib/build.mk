@@ -38,3 +38,12 @@ $(CRYPTO_BENCH): $(call obj,bench/crypto_bench.c userspace/lib/output.c \
 .PHONY: bench
 bench: $(CRYPTO_BENCH)
 	$(CRYPTO_BENCH)
+
+# SQLite databases (sqldb.c): the daemon, the cloud client and the cloud
+# server open and migrate theirs through it.
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+SQLDB_SRCS := userspace/lib/sqldb.c
+
+$(BUILD)/unit/sqldb_test: UNIT_EXTRA_SRCS += $(SQLDB_SRCS)
+$(BUILD)/unit/sqldb_test: UNIT_EXTRA_LIBS += $(SQLITE_LIBS)
+$(BUILD)/unit/sqldb_test: $(SQLDB_SRCS) userspace/lib/sqldb.h
