@@ -32,7 +32,7 @@ MATRIX := 6.1 6.12 next
 
 VERSION := $(shell git -C $(top) describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all module modules-all userspace selftests unit style layout debug-kernel \
+.PHONY: all module modules-all userspace selftests unit unit-bins style layout debug-kernel \
 	check check-matrix check-debug test clean help vm-% module-% FORCE
 .DEFAULT_GOAL := all
 
@@ -74,6 +74,7 @@ modules-all: $(addprefix module-,$(MATRIX))
 # ------------------------------------------------------------- userspace --
 
 CC ?= gcc
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -121,7 +122,7 @@ include $(sort $(wildcard userspace/*/build.mk selftests/*/build.mk)) bench/buil
 
 userspace: $(USERSPACE_BINS)
 
--include $(shell find $(BUILD)/obj $(BUILD)/asan -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/asan $(BUILD)/asan-nt $(BUILD)/unit -name '*.d' 2>/dev/null)
 
 # ------------------------------------------------------------- selftests --
 
@@ -130,19 +131,48 @@ selftests: userspace
 	$(MAKE) -C selftests/i62608 OUTPUT=$(BUILD)/selftests TOOLS=$(TOOLS) \
 		TOP=$(top) CC=$(CC)
 
-# Unit tests: userspace code, natively, under ASan/UBSan.
+# Unit tests: userspace code, natively, under ASan/UBSan. Every source is
+# compiled once ($(BUILD)/asan) and each test links the objects it needs;
+# the test hooks of kernel/noise.c and crypto_user.c (kernel/noise_test.h:
+# fixed ephemeral keys, raw nonces) exist only in the objects of
+# $(BUILD)/asan-nt, linked into the two tests that use them.
 UNIT_SRCS := $(wildcard selftests/unit/*.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+UNIT_DEFS := -DDOC_PATH='"$(top)/docs/protocol.md"' -DSRC_TOP='"$(top)"'
+UNIT_OBJS := $(call asan_obj,$(LIB_SRCS) $(UNIT_EXTRA_SRCS))
+NOISE_TEST_UNITS := $(BUILD)/unit/crypto_test $(BUILD)/unit/noise_test
 
-$(BUILD)/unit/%: selftests/unit/%.c $(LIB_SRCS) $(UNIT_EXTRA_SRCS) \
-		$(wildcard userspace/*/*.h) $(wildcard selftests/unit/*.h) \
-		kernel/wire.h include/uapi/linux/i62608.h
+$(BUILD)/unit/%.o: selftests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -isystem $(TOOLS) \
-		-DDOC_PATH='"$(top)/docs/protocol.md"' -DSRC_TOP='"$(top)"' \
-		-o $@ $< $(LIB_SRCS) $(UNIT_EXTRA_SRCS) $(NL_LIBS) $(UNIT_EXTRA_LIBS)
+	$(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -isystem $(TOOLS) $(UNIT_DEFS) \
+		-MMD -MP -c $< -o $@
 
-unit: $(UNIT_BINS)
+$(BUILD)/asan-nt/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -DI62608_NOISE_TEST -O1 $(SAN_FLAGS) -isystem $(TOOLS) \
+		$(UNIT_DEFS) -MMD -MP -c $< -o $@
+
+unit_link = $(CC) $(USER_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(filter %.o,$^) \
+	$(NL_LIBS) $(UNIT_EXTRA_LIBS)
+
+$(BUILD)/unit/%: $(BUILD)/unit/%.o $(UNIT_OBJS)
+	$(unit_link)
+
+NOISE_TEST_SRCS := kernel/noise.c userspace/lib/crypto_user.c
+
+$(NOISE_TEST_UNITS): $(BUILD)/unit/%: $(BUILD)/asan-nt/selftests/unit/%.o \
+		$(patsubst %.c,$(BUILD)/asan-nt/%.o,$(NOISE_TEST_SRCS)) \
+		$(filter-out $(call asan_obj,$(NOISE_TEST_SRCS)),$(UNIT_OBJS))
+	$(unit_link)
+
+# Objects are never intermediate files to be deleted after a link.
+.SECONDARY:
+
+# Built in parallel (objects, then links); run one after another.
+unit-bins: $(UNIT_BINS)
+
+unit:
+	@$(MAKE) --no-print-directory -j$(NPROC) unit-bins
 	@scripts/run-stage --tap unit -- scripts/run-tests $(UNIT_BINS)
 
 # ---------------------------------------------------------------- checks --

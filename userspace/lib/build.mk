@@ -18,15 +18,6 @@ USER_CFLAGS += $(CRYPTO_CFLAGS)
 LIB_SRCS += $(CRYPTO_SRCS)
 UNIT_EXTRA_LIBS += $(CRYPTO_LIBS)
 
-# The test hooks of kernel/noise_test.h (fixed ephemeral keys, handshake
-# payloads, raw nonces) exist in these two test binaries only.
-$(BUILD)/unit/crypto_test $(BUILD)/unit/noise_test: \
-	USER_CFLAGS += -DI62608_NOISE_TEST
-
-# The unit test rule lists kernel/wire.h only; these matter as much.
-$(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(wildcard selftests/unit/*.c)): \
-	$(CRYPTO_HDRS)
-
 CRYPTO_BENCH := $(BUILD)/bench/crypto_bench
 USERSPACE_BINS += $(CRYPTO_BENCH)
 
@@ -44,6 +35,5 @@ bench: $(CRYPTO_BENCH)
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 SQLDB_SRCS := userspace/lib/sqldb.c
 
-$(BUILD)/unit/sqldb_test: UNIT_EXTRA_SRCS += $(SQLDB_SRCS)
 $(BUILD)/unit/sqldb_test: UNIT_EXTRA_LIBS += $(SQLITE_LIBS)
-$(BUILD)/unit/sqldb_test: $(SQLDB_SRCS) userspace/lib/sqldb.h
+$(BUILD)/unit/sqldb_test: $(call asan_obj,$(SQLDB_SRCS))
