@@ -786,4 +786,4 @@ TEST_F(agents, disabling_an_interface_loses_its_agents)
 	EXPECT_EQ(0, stat(&self->nl, I62608_NSSTATS_A_AGENTS));
 }
 
-TEST_HARNESS_MAIN
+I62608_HARNESS_MAIN

@@ -393,4 +393,4 @@ TEST_F(iface, frames_are_counted_on_enabled_interface_only)
 	EXPECT_EQ(1, st.drops[I62608_DROP_LENGTH]);
 }
 
-TEST_HARNESS_MAIN
+I62608_HARNESS_MAIN

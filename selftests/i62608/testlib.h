@@ -130,4 +130,33 @@ static inline bool wait_event(struct i62608_nl *ev_nl, uint8_t cmd,
 	return w.found;
 }
 
+#ifdef TEST_HARNESS_MAIN
+/*
+ * The harness gives every case 30 s (TEST_TIMEOUT_DEFAULT), written for
+ * native speed. Under TCG, and more on the KASAN kernel, a case takes
+ * several times that: scale every case's limit by I62608_SLOW, as the
+ * shell tests scale theirs. Tests end with I62608_HARNESS_MAIN.
+ */
+static inline void i62608_scale_timeouts(void)
+{
+	const char *env = getenv("I62608_SLOW");
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	int k = env ? atoi(env) : 1;
+
+	if (k <= 1 || k > 100)
+		return;
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= k;
+}
+
+#define I62608_HARNESS_MAIN \
+	int main(int argc, char **argv) \
+	{ \
+		i62608_scale_timeouts(); \
+		return test_harness_run(argc, argv); \
+	}
+#endif
+
 #endif /* I62608_TESTLIB_H */
