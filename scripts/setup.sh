@@ -64,9 +64,10 @@ packages=(
 	qemu-system-x86 udev busybox-static iproute2 procps psmisc
 	python3 python3-argcomplete python3-pkg-resources python3-requests
 	python3-scapy tshark netsniff-ng ethtool
-	nftables libnftables-dev dnsmasq igmpproxy miniupnpd libminiupnpc-dev
+	nftables libnftables-dev dnsmasq igmpproxy miniupnpd miniupnpd-nftables
+	libminiupnpc-dev
 	libsqlite3-dev sqlite3 libcurl4-openssl-dev libjson-c-dev
-	libmicrohttpd-dev openssl
+	libmicrohttpd-dev libgnutls28-dev openssl curl
 )
 install_packages "${packages[@]}"
 
