@@ -4,7 +4,8 @@
  * cfgnl.h). Like userspace/lib/proto_nl.c, every fixed-size attribute is
  * checked for its exact size and every string for its bound; the TLVs the
  * kernel relays from agents (results, reported items) are checked once
- * more with the wire format's validator before anything reads them.
+ * more with the wire format's validator (userspace/lib/cfgntf.c) before
+ * anything reads them.
  */
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <netlink/genl/genl.h>
 
 #include "cfgnl.h"
+#include "cfgntf.h"
 #include "cfgparse.h"
 #include "render.h"
 #include "wire.h"
@@ -93,62 +95,6 @@ int ctl_parse_pending(struct nlattr *nest, struct ctl_pending_info *p)
 	return 0;
 }
 
-/* TLVs relayed from an agent, checked as a message of @type. */
-static bool body_valid(uint8_t type, const uint8_t *body, size_t len)
-{
-	struct i62608_frame m = { .type = type, .body = body, .body_len = (u16)len };
-
-	return len <= I62608_MAX_MSG && !i62608_wire_validate(&m);
-}
-
-int ctl_parse_result(struct nlattr **tb, struct ctl_result *r)
-{
-	struct nlattr *res = tb[I62608_A_RESULTS];
-
-	memset(r, 0, sizeof(*r));
-	if (!tb[I62608_A_IFINDEX] || !tb[I62608_A_MAC] ||
-	    !tb[I62608_A_REQUEST_ID] || !tb[I62608_A_OUTCOME])
-		return -EBADMSG;
-	r->ifindex = nla_get_u32(tb[I62608_A_IFINDEX]);
-	memcpy(r->mac, nla_data(tb[I62608_A_MAC]), 6);
-	r->id = nla_get_u32(tb[I62608_A_REQUEST_ID]);
-	r->outcome = nla_get_u8(tb[I62608_A_OUTCOME]);
-	if (tb[I62608_A_TRIES])
-		r->tries = nla_get_u32(tb[I62608_A_TRIES]);
-	if (tb[I62608_A_IFNAME])
-		nla_strlcpy(r->ifname, tb[I62608_A_IFNAME], sizeof(r->ifname));
-	if (res) {
-		/* Results come with an answer, and only with one. */
-		if (r->outcome != I62608_OUTCOME_ACKED &&
-		    r->outcome != I62608_OUTCOME_NACKED)
-			return -EBADMSG;
-		if (!body_valid(r->outcome == I62608_OUTCOME_ACKED ?
-				I62608_MSG_CONFIG_ACK : I62608_MSG_CONFIG_NACK,
-				nla_data(res), (size_t)nla_len(res)))
-			return -EBADMSG;
-		r->results = nla_data(res);
-		r->results_len = (uint16_t)nla_len(res);
-	}
-	return 0;
-}
-
-int ctl_parse_cfg_report(struct nlattr **tb, struct ctl_cfg_report *r)
-{
-	struct nlattr *c = tb[I62608_A_CONFIG];
-
-	memset(r, 0, sizeof(*r));
-	if (!tb[I62608_A_IFINDEX] || !tb[I62608_A_MAC] || !c ||
-	    !body_valid(I62608_MSG_CONFIG_REPORT, nla_data(c), (size_t)nla_len(c)))
-		return -EBADMSG;
-	r->ifindex = nla_get_u32(tb[I62608_A_IFINDEX]);
-	memcpy(r->mac, nla_data(tb[I62608_A_MAC]), 6);
-	if (tb[I62608_A_IFNAME])
-		nla_strlcpy(r->ifname, tb[I62608_A_IFNAME], sizeof(r->ifname));
-	r->items = nla_data(c);
-	r->len = (uint16_t)nla_len(c);
-	return 0;
-}
-
 static const char *const origin_names[] = {
 	[I62608_PAIR_BY_KEY] = "key",
 	[I62608_PAIR_BY_CODE] = "code",
@@ -194,7 +140,7 @@ static bool item_desc(const uint8_t *req, size_t len, unsigned int index,
 	return false;
 }
 
-void ctl_print_result(struct out *o, const struct ctl_result *r,
+void ctl_print_result(struct out *o, const struct i62608_cfg_result *r,
 		      const uint8_t *req, size_t req_len)
 {
 	struct i62608_tlv_iter it;
@@ -284,9 +230,9 @@ void ctl_print_items(struct out *o, const char *key, const uint8_t *items,
 int ctl_print_cfg_event(struct out *o, uint64_t unix_ms, uint8_t cmd,
 			struct nlattr **tb)
 {
-	struct ctl_cfg_report rep;
+	struct i62608_cfg_report rep;
 	struct ctl_pair_info p;
-	struct ctl_result r;
+	struct i62608_cfg_result r;
 
 	switch (cmd) {
 	case I62608_CMD_PAIR_NTF:
@@ -298,7 +244,7 @@ int ctl_print_cfg_event(struct out *o, uint64_t unix_ms, uint8_t cmd,
 		out_obj_close(o);
 		return 0;
 	case I62608_CMD_CONFIG_RESULT_NTF:
-		if (ctl_parse_result(tb, &r))
+		if (i62608_parse_cfg_result(tb, &r))
 			return -EBADMSG;
 		out_obj_open(o, NULL);
 		ctl_print_event_head(o, unix_ms, i62608_cmd_name(cmd));
@@ -306,7 +252,7 @@ int ctl_print_cfg_event(struct out *o, uint64_t unix_ms, uint8_t cmd,
 		out_obj_close(o);
 		return 0;
 	case I62608_CMD_CONFIG_REPORT_NTF:
-		if (ctl_parse_cfg_report(tb, &rep))
+		if (i62608_parse_cfg_report(tb, &rep))
 			return -EBADMSG;
 		if (!rep.ifname[0] && !if_indextoname(rep.ifindex, rep.ifname))
 			rep.ifname[0] = 0;

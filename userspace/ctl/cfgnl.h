@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * i62608ctl: the pairing and configuration objects of the family (A_PAIR,
- * A_PENDING, CONFIG_RESULT_NTF, CONFIG_REPORT_NTF, PAIR_NTF), decoded and
- * checked, and how they are printed. Shared by `pair`, `config` and
+ * A_PENDING, PAIR_NTF) decoded and checked, and how they and the
+ * configuration notifications (userspace/lib/cfgntf.h) are printed. Shared by `pair`, `config` and
  * `monitor`; free of I/O so that the unit tests render them.
  */
 #ifndef I62608_CTL_CFGNL_H
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cfgntf.h"
 #include "nl.h"
 #include "output.h"
 
@@ -45,35 +46,6 @@ struct ctl_pending_info {
 
 int ctl_parse_pending(struct nlattr *nest, struct ctl_pending_info *p);
 
-/*
- * CONFIG_RESULT_NTF. @results points into the message: the CFG_RESULT
- * TLVs of the agent's answer, checked (ctl_result_next() walks them).
- */
-struct ctl_result {
-	uint32_t ifindex;
-	char ifname[IF_NAMESIZE];	/* "" when the kernel sent none */
-	uint8_t mac[6];
-	uint32_t id;
-	uint8_t outcome;	/* enum i62608_outcome */
-	uint32_t tries;
-	const uint8_t *results;
-	uint16_t results_len;
-};
-
-/* From the message's attributes @tb. Returns 0 or -EBADMSG. */
-int ctl_parse_result(struct nlattr **tb, struct ctl_result *r);
-
-/* CONFIG_REPORT_NTF: the agent's items, checked, pointing into the message. */
-struct ctl_cfg_report {
-	uint32_t ifindex;
-	char ifname[IF_NAMESIZE];
-	uint8_t mac[6];
-	const uint8_t *items;
-	uint16_t len;
-};
-
-int ctl_parse_cfg_report(struct nlattr **tb, struct ctl_cfg_report *r);
-
 /* PAIR_NTF: the A_PAIR and the agent's MAC. */
 int ctl_parse_pair_ntf(struct nlattr **tb, struct ctl_pair_info *p);
 
@@ -84,7 +56,7 @@ const char *ctl_pair_origin_name(unsigned int origin);
  * The items a request carried and their results. @req (@req_len bytes,
  * the request's items) names each item when not NULL.
  */
-void ctl_print_result(struct out *o, const struct ctl_result *r,
+void ctl_print_result(struct out *o, const struct i62608_cfg_result *r,
 		      const uint8_t *req, size_t req_len);
 
 /* A pairing as a table row (`pair show`) or an event's member. */

@@ -169,7 +169,7 @@ static int result_cb(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[I62608_A_MAX + 1];
 	struct waiter *w = arg;
-	struct ctl_result r;
+	struct i62608_cfg_result r;
 
 	if (w->done || nlmsg_hdr(msg)->nlmsg_type != w->ctl->nl.family ||
 	    i62608_nl_cmd(msg) != I62608_CMD_CONFIG_RESULT_NTF)
@@ -179,7 +179,7 @@ static int result_cb(struct nl_msg *msg, void *arg)
 	if (nla_get_u32(tb[I62608_A_REQUEST_ID]) != w->id)
 		return NL_SKIP;
 	w->done = true;
-	if (ctl_parse_result(tb, &r)) {
+	if (i62608_parse_cfg_result(tb, &r)) {
 		w->bad = true;
 		return NL_SKIP;
 	}

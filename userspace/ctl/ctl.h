@@ -73,5 +73,7 @@ extern const struct ctl_cmd ctl_params_cmds[];
 extern const struct ctl_cmd ctl_key_cmds[];
 extern const struct ctl_cmd ctl_pair_cmds[];
 extern const struct ctl_cmd ctl_config_cmds[];
+extern const struct ctl_cmd ctl_device_cmds[];
+extern const struct ctl_cmd ctl_daemon_cmds[];
 
 #endif /* I62608_CTL_H */

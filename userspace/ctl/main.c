@@ -25,6 +25,8 @@ static const struct ctl_cmd *const cmd_tables[] = {
 	ctl_key_cmds,
 	ctl_pair_cmds,
 	ctl_config_cmds,
+	ctl_device_cmds,
+	ctl_daemon_cmds,
 };
 
 #define N_TABLES (sizeof(cmd_tables) / sizeof(cmd_tables[0]))

@@ -1,0 +1,1056 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * i62608d: deciding and acting.
+ *
+ * Everything the daemon learns (an agent appeared or reported, a request
+ * ended, the policy changed) goes into the database, and the device's
+ * desired configuration is decided again from the database alone
+ * (decide()): its identity and latest REPORT, its override, the policy,
+ * the address plan. A decision, and the work it implies (a row of
+ * pending), is committed before anything is sent; what is sent is
+ * recorded when the kernel accepted it, and its outcome when it ended.
+ * A daemon killed at any point therefore restarts with every decision,
+ * finds in pending what it had still to do, and reconciles the rest with
+ * the kernel's table (engine_reconcile()): a request whose result it
+ * missed is sent again, which the device answers with UNCHANGED.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <linux/i62608.h>
+
+#include "cfgparse.h"
+#include "cloud.h"
+#include "daemon.h"
+#include "log.h"
+#include "plan.h"
+#include "report.h"
+#include "wire.h"
+
+/* ------------------------------------------------------------------ */
+/* Recording what the kernel says                                      */
+/* ------------------------------------------------------------------ */
+
+static void device_from_agent(const struct i62608_agent_info *a, int64_t now,
+			      struct db_device *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	db_mac_str(a->mac, dev->mac);
+	dev->present = a->state != I62608_AGENT_LOST;
+	dev->ifindex = a->ifindex;
+	snprintf(dev->ifname, sizeof(dev->ifname), "%s", a->ifname);
+	dev->trust = a->trust;
+	dev->epoch = a->epoch;
+	dev->has_report = a->report != NULL;
+	dev->report_id = a->report_id;
+	dev->device_type = a->device_type;
+	dev->caps = a->caps;
+	memcpy(dev->vendor, a->vendor, sizeof(dev->vendor));
+	memcpy(dev->model, a->model, sizeof(dev->model));
+	memcpy(dev->name, a->name, sizeof(dev->name));
+	if (I62608_AGENT_HAS(a, I62608_AGENT_A_ADDR4)) {
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, a->addr4, ip, sizeof(ip));
+		snprintf(dev->addr4, sizeof(dev->addr4), "%s/%u", ip, a->addr4_plen);
+	}
+	dev->last_seen = now;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deciding                                                            */
+/* ------------------------------------------------------------------ */
+
+static void fmt_ip4(uint32_t a, char *buf, size_t size)
+{
+	struct in_addr in = { .s_addr = htonl(a) };
+
+	inet_ntop(AF_INET, &in, buf, (socklen_t)size);
+}
+
+/* The results of an answer, "applied,unchanged,refused:invalid". */
+static void results_str(const uint8_t *res, size_t len, char *buf, size_t size)
+{
+	struct i62608_tlv_iter it;
+	struct i62608_elem t;
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (!res)
+		return;
+	i62608_tlv_iter_init(&it, res, len);
+	while (i62608_tlv_next(&it, &t) > 0 && n + 1 < size) {
+		const struct i62608_tlv_cfg_result *cr = (const void *)t.val;
+		int w;
+
+		if (t.type != I62608_TLV_CFG_RESULT)
+			continue;
+		w = snprintf(buf + n, size - n, "%s%s%s%s", n ? "," : "",
+			     ctl_cfg_status_name(cr->status),
+			     cr->status == I62608_CFG_REFUSED ? ":" : "",
+			     cr->status == I62608_CFG_REFUSED ?
+			     ctl_cfg_reason_name(cr->reason) : "");
+		if (w < 0)
+			break;
+		n += (size_t)w < size - n ? (size_t)w : size - n - 1;
+	}
+}
+
+static int64_t backoff_ms(uint32_t attempts)
+{
+	int64_t t = DAEMON_RETRY_MIN_MS;
+
+	while (attempts-- > 1 && t < DAEMON_RETRY_MAX_MS)
+		t *= 2;
+	return t < DAEMON_RETRY_MAX_MS ? t : DAEMON_RETRY_MAX_MS;
+}
+
+/* What plan_device() needs, read from the database. */
+struct device_view {
+	struct db_device dev;
+	bool has_report;
+	struct i62608_report report;
+	int64_t report_received;
+	bool has_override;
+	struct ctl_cfg override;
+};
+
+static int load_view(struct daemon *d, const char *mac, struct device_view *v)
+{
+	uint8_t body[DB_BLOB_MAX];
+	char err[CTL_ERR_LEN + 64], *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	ret = db_device_get(d->db, mac, &v->dev);
+	if (ret)
+		return ret;
+	ret = db_report_latest(d->db, mac, DB_REPORT, body, &len,
+			       &v->report_received);
+	if (!ret) {
+		if (i62608_report_decode(body, len, &v->report))
+			log_warn("%s: the recorded REPORT does not decode: planned without it",
+				 mac);
+		else
+			v->has_report = true;
+	} else if (ret != -ENOENT) {
+		return ret;
+	}
+	/* The service server's override, kept by the cloud client. */
+	ret = cloud_override_get(db_sqlite(d->db), mac, &text, err, sizeof(err));
+	if (ret < 0) {
+		log_err("%s: its override cannot be read: %s", mac, err);
+		return -EIO;
+	}
+	if (ret > 0 && strlen(text) > PLAN_OVERRIDE_MAX) {
+		log_warn("%s: its override is longer than %d bytes, ignored", mac,
+			 PLAN_OVERRIDE_MAX);
+	} else if (ret > 0) {
+		if (ctl_cfg_parse_json(&v->override, text, strlen(text), err,
+				       sizeof(err)))
+			log_warn("%s: its override is not valid, ignored: %s", mac, err);
+		else
+			v->has_override = true;
+	}
+	free(text);
+	return 0;
+}
+
+/*
+ * What of a pinned configuration's items drift is judged on: its first
+ * IPv4 address, DHCP, its services (plan_drift()).
+ */
+static void items_to_cfg(const uint8_t *items, size_t len, struct ctl_cfg *c)
+{
+	struct i62608_tlv_iter it, nit;
+	struct i62608_elem t, n;
+
+	i62608_tlv_iter_init(&it, items, len);
+	while (i62608_tlv_next(&it, &t) > 0) {
+		switch (t.type) {
+		case I62608_TLV_CFG_ADDR4:
+			if (t.len == sizeof(struct i62608_tlv_cfg_addr4) &&
+			    c->n_addr4 < I62608_MAX_ADDRS) {
+				memcpy(c->addr4[c->n_addr4].addr, t.val, 4);
+				c->addr4[c->n_addr4++].plen = t.val[4];
+			}
+			break;
+		case I62608_TLV_CFG_DHCP4:
+			if (t.len == 1) {
+				c->has_dhcp4 = true;
+				c->dhcp4 = t.val[0];
+			}
+			break;
+		case I62608_TLV_CFG_SERVICE:
+			if (c->n_svc == I62608_MAX_SERVICES)
+				break;
+			c->svc[c->n_svc].name[0] = 0;
+			c->svc[c->n_svc].on = false;
+			i62608_tlv_iter_init(&nit, t.val, t.len);
+			while (i62608_tlv_next(&nit, &n) > 0) {
+				if (n.type == I62608_SVC_NAME)
+					i62608_tlv_str(&n, c->svc[c->n_svc].name,
+						       sizeof(c->svc[0].name));
+				else if (n.type == I62608_SVC_STATE && n.len == 1)
+					c->svc[c->n_svc].on = n.val[0] == I62608_SVC_ENABLED;
+			}
+			if (c->svc[c->n_svc].name[0])
+				c->n_svc++;
+			break;
+		}
+	}
+}
+
+/* The gateway rules of @res as the database keeps them. */
+static int store_gw_rules(struct daemon *d, const char *mac,
+			  const struct plan_result *res)
+{
+	char specs[PLAN_MAX_GW_RULES][PLAN_GW_STR_LEN];
+	const char *kinds[PLAN_MAX_GW_RULES], *sp[PLAN_MAX_GW_RULES];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < res->n_gw; i++) {
+		plan_gw_rule_str(&res->gw[i], specs[i], sizeof(specs[i]));
+		sp[i] = specs[i];
+		kinds[i] = plan_gw_kind_name(res->gw[i].kind);
+	}
+	ret = db_gw_rules_set(d->db, mac, kinds, sp, res->n_gw);
+	if (ret > 0)
+		d->gw_dirty = true;
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Does the device need its desired configuration (again)? @why says why.
+ * Called with the decision made and stored.
+ */
+static bool needs_work(struct daemon *d, const struct device_view *v,
+		       struct db_desired *des, const struct plan_result *res,
+		       char *why, size_t size, int64_t *not_before)
+{
+	struct db_applied ap;
+	uint8_t mac[6];
+	int ret;
+
+	*not_before = 0;
+	des->drift[0] = 0;
+	if (!des->items_len)
+		return false;
+	ret = db_applied_get(d->db, v->dev.mac, &ap);
+	if (ret == -ENOENT) {
+		snprintf(why, size, "never configured");
+		return true;
+	}
+	if (ret)
+		return false;
+	if (ap.generation != des->generation) {
+		snprintf(why, size, "desired configuration %lld, applied %lld",
+			 (long long)des->generation, (long long)ap.generation);
+		return true;
+	}
+	if (!strcmp(ap.outcome, "nacked")) {
+		/* Refused: not again, unless the device restarted since. */
+		if (ap.agent_epoch != v->dev.epoch) {
+			snprintf(why, size, "refused before, the agent restarted since");
+			return true;
+		}
+		return false;
+	}
+	if (strcmp(ap.outcome, "acked")) {
+		snprintf(why, size, "last attempt: %s", ap.outcome);
+		return true;
+	}
+	/* Acked: what the device reported after it must show it. */
+	if (!v->has_report || v->report_received <= ap.finished ||
+	    db_mac_parse(v->dev.mac, mac))
+		return false;
+	plan_drift(res, mac, &v->report, des->drift, sizeof(des->drift));
+	if (!des->drift[0])
+		return false;
+	snprintf(why, size, "drift: %s", des->drift);
+	*not_before = ap.finished + DAEMON_DRIFT_HOLD_MS;
+	return true;
+}
+
+/*
+ * Decide the device's configuration again and record what it implies.
+ * Runs inside the caller's transaction.
+ */
+static int decide(struct daemon *d, const char *mac, int64_t now)
+{
+	struct device_view *v = malloc(sizeof(*v));
+	struct plan_result *res = malloc(sizeof(*res));
+	struct db_desired *des = malloc(sizeof(*des)), *old = malloc(sizeof(*old));
+	struct plan_input in = {};
+	struct db_pending p;
+	char err[CTL_ERR_LEN + 64], why[128], ip[INET_ADDRSTRLEN];
+	uint32_t *used = NULL;
+	int64_t not_before = 0;
+	bool have_old, pinned, has_pending, need;
+	int ret;
+
+	if (!v || !res || !des || !old) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = load_view(d, mac, v);
+	if (ret)
+		goto out;
+	ret = db_desired_get(d->db, mac, old);
+	if (ret && ret != -ENOENT)
+		goto out;
+	have_old = !ret;
+	pinned = v->dev.pinned && have_old;
+
+	if (!pinned) {
+		if (db_mac_parse(mac, in.mac)) {
+			ret = -EINVAL;
+			goto out;
+		}
+		in.report = v->has_report ? &v->report : NULL;
+		in.override = v->has_override ? &v->override : NULL;
+		in.has_addr = !db_addr_get(d->db, mac, &in.addr);
+		ret = db_addr_used(d->db, mac, &used, &in.n_used);
+		if (ret)
+			goto out;
+		in.used = used;
+		plan_device(d->policy, &in, res);
+
+		memset(des, 0, sizeof(*des));
+		snprintf(des->rule, sizeof(des->rule), "%s", res->rule);
+		des->overridden = res->overridden;
+		snprintf(des->addr_mode, sizeof(des->addr_mode), "%s",
+			 policy_addr_mode_name(res->addr_mode));
+		if (res->has_addr) {
+			fmt_ip4(res->addr, ip, sizeof(ip));
+			snprintf(des->address, sizeof(des->address), "%s/%u", ip,
+				 res->plen);
+		}
+		snprintf(des->note, sizeof(des->note), "%s", res->note);
+		if (ctl_cfg_items(&res->cfg)) {
+			int len = ctl_cfg_encode(&res->cfg, des->items,
+						 sizeof(des->items), err, sizeof(err));
+
+			if (len < 0) {
+				log_warn("%s: the planned configuration does not encode: %s",
+					 mac, err);
+				snprintf(des->note, sizeof(des->note),
+					 "the planned configuration does not encode: %.100s", err);
+			} else {
+				des->items_len = (size_t)len;
+			}
+		}
+		des->decided = now;
+		/* A new generation only when what is sent or ruled changes. */
+		des->generation = have_old ? old->generation : 0;
+		if (!have_old || old->items_len != des->items_len ||
+		    memcmp(old->items, des->items, des->items_len) ||
+		    strcmp(old->address, des->address) ||
+		    strcmp(old->addr_mode, des->addr_mode)) {
+			des->generation++;
+			d->st.decisions++;
+			log_info("%s: decided configuration %lld: rule %s, address %s%s%s",
+				 mac, (long long)des->generation,
+				 des->rule[0] ? des->rule : "(none)", des->addr_mode,
+				 des->address[0] ? " " : "", des->address);
+			if (des->note[0])
+				log_info("%s: %s", mac, des->note);
+			ret = db_event(d->db, now, mac, "decided",
+				       "configuration %lld: rule %s, address %s %s%s%s",
+				       (long long)des->generation,
+				       des->rule[0] ? des->rule : "-", des->addr_mode,
+				       des->address[0] ? des->address : "-",
+				       des->note[0] ? "; " : "", des->note);
+			if (ret)
+				goto out;
+		} else {
+			des->decided = old->decided;
+		}
+	} else {
+		*des = *old;
+		/* Drift is judged against what is pinned. */
+		memset(res, 0, sizeof(*res));
+		items_to_cfg(des->items, des->items_len, &res->cfg);
+	}
+
+	ret = db_pending_get(d->db, mac, &p);
+	if (ret && ret != -ENOENT)
+		goto out;
+	has_pending = !ret;
+	if (has_pending && p.state == DB_PENDING_SENT) {
+		/* Its result comes first; then this is decided again. */
+		need = false;
+		if (have_old)
+			memcpy(des->drift, old->drift, sizeof(des->drift));
+	} else {
+		need = needs_work(d, v, des, res, why, sizeof(why), &not_before);
+	}
+	ret = db_desired_put(d->db, mac, des);
+	if (!ret && !pinned)
+		ret = res->has_addr ?
+			db_addr_put(d->db, mac, res->addr, res->pool, now) :
+			db_addr_del(d->db, mac);
+	if (!ret && !pinned)
+		ret = store_gw_rules(d, mac, res);
+	if (ret || (has_pending && p.state == DB_PENDING_SENT))
+		goto out;
+	if (need) {
+		if (!has_pending || p.generation != des->generation) {
+			memset(&p, 0, sizeof(p));
+			snprintf(p.mac, sizeof(p.mac), "%s", mac);
+			p.state = DB_PENDING_QUEUED;
+			p.generation = des->generation;
+			p.not_before = not_before > now ? not_before : now;
+			snprintf(p.reason, sizeof(p.reason), "%.63s", why);
+			log_debug("%s: to configure: %s", mac, why);
+			ret = db_pending_put(d->db, &p);
+		}
+	} else if (has_pending) {
+		ret = db_pending_del(d->db, mac);
+	}
+out:
+	free(used);
+	free(v);
+	free(res);
+	free(des);
+	free(old);
+	return ret;
+}
+
+/* Run @fn in a transaction: all of it is recorded, or none. */
+static int in_txn(struct daemon *d, int (*fn)(struct daemon *d, void *arg),
+		  void *arg)
+{
+	int ret = db_begin(d->db);
+
+	if (ret)
+		return ret;
+	ret = fn(d, arg);
+	if (ret) {
+		db_rollback(d->db);
+		return ret;
+	}
+	return db_commit(d->db);
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+static int record_agent(struct daemon *d, const struct i62608_agent_info *a,
+			int64_t now)
+{
+	struct db_device dev, old;
+	bool known;
+	int ret;
+
+	device_from_agent(a, now, &dev);
+	known = !db_device_get(d->db, dev.mac, &old);
+	ret = db_device_put(d->db, &dev);
+	if (ret < 0)
+		return ret;
+	if (!known) {
+		log_info("%s: new device on %s", dev.mac, dev.ifname);
+		ret = db_event(d->db, now, dev.mac, "device_new", "on %s", dev.ifname);
+	} else if (!old.present && dev.present) {
+		log_info("%s: back on %s", dev.mac, dev.ifname);
+		ret = db_event(d->db, now, dev.mac, "device_back", "on %s", dev.ifname);
+	}
+	if (ret)
+		return ret;
+	if (a->report && a->report_len) {
+		ret = db_report_add(d->db, dev.mac, DB_REPORT, a->epoch, a->report_id,
+				    a->report, a->report_len, now);
+		if (ret)
+			return ret;
+	}
+	return decide(d, dev.mac, now);
+}
+
+struct agent_arg {
+	const struct i62608_agent_info *a;
+};
+
+static int agent_txn(struct daemon *d, void *arg)
+{
+	return record_agent(d, ((struct agent_arg *)arg)->a, now_ms());
+}
+
+void engine_agent(struct daemon *d, const struct i62608_agent_info *a)
+{
+	struct agent_arg arg = { .a = a };
+	char mac[18];
+	int ret;
+
+	d->st.events++;
+	ret = in_txn(d, agent_txn, &arg);
+	if (ret) {
+		db_mac_str(a->mac, mac);
+		log_err("%s: not recorded: %s", mac, strerror(-ret));
+	}
+}
+
+struct lost_arg {
+	const struct i62608_agent_info *a;
+	uint32_t reason;
+};
+
+static int lost_txn(struct daemon *d, void *arg)
+{
+	struct lost_arg *l = arg;
+	char mac[18];
+	int ret;
+
+	db_mac_str(l->a->mac, mac);
+	ret = db_device_set_present(d->db, mac, false);
+	if (ret == -ENOENT)
+		return 0;	/* never recorded: nothing to say */
+	if (ret)
+		return ret;
+	log_info("%s: lost (%s)", mac, i62608_reason_name(l->reason));
+	return db_event(d->db, now_ms(), mac, "device_lost", "%s",
+			i62608_reason_name(l->reason));
+}
+
+void engine_agent_lost(struct daemon *d, const struct i62608_agent_info *a,
+		       uint32_t reason)
+{
+	struct lost_arg arg = { .a = a, .reason = reason };
+	int ret;
+
+	d->st.events++;
+	ret = in_txn(d, lost_txn, &arg);
+	if (ret)
+		log_err("a lost agent was not recorded: %s", strerror(-ret));
+}
+
+struct result_arg {
+	const struct i62608_cfg_result *r;
+	struct db_pending p;
+};
+
+static int result_txn(struct daemon *d, void *arg)
+{
+	struct result_arg *ra = arg;
+	const struct i62608_cfg_result *r = ra->r;
+	struct db_pending *p = &ra->p;
+	const char *outcome = ctl_outcome_name(r->outcome);
+	struct db_applied ap = {};
+	struct db_device dev;
+	int64_t now = now_ms();
+	int ret;
+
+	ret = db_device_get(d->db, p->mac, &dev);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	memset(&ap, 0, sizeof(ap));
+	ap.generation = p->generation;
+	ap.items_len = p->items_len;
+	memcpy(ap.items, p->items, p->items_len);
+	snprintf(ap.outcome, sizeof(ap.outcome), "%s", outcome);
+	results_str(r->results, r->results_len, ap.results, sizeof(ap.results));
+	ap.request_id = r->id;
+	ap.tries = r->tries;
+	ap.agent_epoch = dev.epoch;
+	ap.finished = now;
+	ret = db_attempt_add(d->db, p->mac, p->generation, r->id, p->sent, now,
+			     outcome, ap.results, "");
+	if (!ret)
+		ret = db_applied_put(d->db, p->mac, &ap);
+	if (!ret)
+		ret = db_event(d->db, now, p->mac, r->outcome == I62608_OUTCOME_ACKED ?
+			       "config_applied" : r->outcome == I62608_OUTCOME_NACKED ?
+			       "config_refused" : "config_failed",
+			       "configuration %lld, request %u: %s after %u tries%s%s",
+			       (long long)p->generation, r->id, outcome, r->tries,
+			       ap.results[0] ? ": " : "", ap.results);
+	if (ret)
+		return ret;
+	switch (r->outcome) {
+	case I62608_OUTCOME_ACKED:
+	case I62608_OUTCOME_NACKED:
+		ret = db_pending_del(d->db, p->mac);
+		break;
+	default:
+		/* Timed out, agent gone, session ended: again, later. */
+		p->state = DB_PENDING_QUEUED;
+		p->request_id = 0;
+		p->not_before = now + backoff_ms(p->attempts);
+		snprintf(p->reason, sizeof(p->reason), "retry after %s", outcome);
+		ret = db_pending_put(d->db, p);
+		break;
+	}
+	if (ret)
+		return ret;
+	/* The desired configuration may have changed meanwhile. */
+	return decide(d, p->mac, now);
+}
+
+void engine_result(struct daemon *d, const struct i62608_cfg_result *r)
+{
+	struct result_arg ra = { .r = r };
+	int ret;
+
+	d->st.events++;
+	if (r->outcome < sizeof(d->st.results) / sizeof(d->st.results[0]))
+		d->st.results[r->outcome]++;
+	ret = db_pending_by_request(d->db, r->id, d->knl.epoch, &ra.p);
+	if (ret) {
+		/* Another program's request, or one we no longer wait for. */
+		if (ret != -ENOENT)
+			log_err("request %u: %s", r->id, strerror(-ret));
+		else
+			log_debug("request %u: not ours, ignored", r->id);
+		return;
+	}
+	if (r->outcome == I62608_OUTCOME_ACKED)
+		log_info("%s: configuration %lld applied (request %u)", ra.p.mac,
+			 (long long)ra.p.generation, r->id);
+	else
+		log_notice("%s: configuration %lld: %s (request %u, %u tries)",
+			   ra.p.mac, (long long)ra.p.generation,
+			   ctl_outcome_name(r->outcome), r->id, r->tries);
+	ret = in_txn(d, result_txn, &ra);
+	if (ret)
+		log_err("%s: the result of request %u was not recorded: %s",
+			ra.p.mac, r->id, strerror(-ret));
+}
+
+struct cfgrep_arg {
+	const struct i62608_cfg_report *r;
+};
+
+static int cfgrep_txn(struct daemon *d, void *arg)
+{
+	const struct i62608_cfg_report *r = ((struct cfgrep_arg *)arg)->r;
+	struct db_device dev;
+	char mac[18];
+	int ret;
+
+	db_mac_str(r->mac, mac);
+	ret = db_device_get(d->db, mac, &dev);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	return db_report_add(d->db, mac, DB_CONFIG_REPORT, dev.epoch, 0, r->items,
+			     r->len, now_ms());
+}
+
+void engine_cfg_report(struct daemon *d, const struct i62608_cfg_report *r)
+{
+	struct cfgrep_arg arg = { .r = r };
+	int ret;
+
+	d->st.events++;
+	ret = in_txn(d, cfgrep_txn, &arg);
+	if (ret)
+		log_err("a CONFIG_REPORT was not recorded: %s", strerror(-ret));
+}
+
+/* ------------------------------------------------------------------ */
+/* Reconciliation                                                      */
+/* ------------------------------------------------------------------ */
+
+struct reconcile {
+	struct daemon *d;
+	int64_t now;
+	int err;
+	unsigned int agents;
+};
+
+static void reconcile_agent(void *arg, const struct i62608_agent_info *a)
+{
+	struct reconcile *rc = arg;
+	int ret;
+
+	if (rc->err)
+		return;
+	rc->agents++;
+	ret = record_agent(rc->d, a, rc->now);
+	if (ret)
+		rc->err = ret;
+}
+
+static int decide_cb(void *arg, const char *mac)
+{
+	struct reconcile *rc = arg;
+
+	return decide(rc->d, mac, rc->now);
+}
+
+struct stale {
+	struct daemon *d;
+	const uint32_t *ids;
+	size_t n;
+	int64_t now;
+	int64_t older_than;
+	unsigned int requeued;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A request the kernel no longer has: its result was missed. */
+static int stale_cb(void *arg, const struct db_pending *p)
+{
+	struct stale *s = arg;
+	struct db_pending q = *p;
+
+	if (p->sent > s->older_than)
+		return 0;
+	if (p->kernel_epoch == s->d->knl.epoch &&
+	    bsearch(&p->request_id, s->ids, s->n, sizeof(*s->ids), cmp_id))
+		return 0;
+	log_notice("%s: request %u is not in the kernel (%s): sent again",
+		   p->mac, p->request_id,
+		   p->kernel_epoch != s->d->knl.epoch ? "the module was reloaded" :
+		   "its result was missed");
+	q.state = DB_PENDING_QUEUED;
+	q.request_id = 0;
+	q.not_before = s->now;
+	snprintf(q.reason, sizeof(q.reason), "result missed");
+	s->requeued++;
+	return db_pending_put(s->d->db, &q);
+}
+
+/* Requests sent before @older_than that the kernel has not: again. */
+static int resync_sent(struct daemon *d, int64_t now, int64_t older_than)
+{
+	struct stale s = { .d = d, .now = now, .older_than = older_than };
+	uint32_t *ids = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = knl_pending_ids(&d->knl, &ids, &n);
+	if (ret) {
+		log_warn("kernel: the pending requests cannot be listed: %s",
+			 d->knl.req.errmsg[0] ? d->knl.req.errmsg : strerror(-ret));
+		return ret;
+	}
+	s.ids = ids;
+	s.n = n;
+	ret = db_pending_each(d->db, DB_PENDING_SENT, stale_cb, &s);
+	free(ids);
+	return ret;
+}
+
+static int reconcile_txn(struct daemon *d, void *arg)
+{
+	struct reconcile *rc = arg;
+	int ret;
+
+	ret = db_devices_all_absent(d->db);
+	if (ret)
+		return ret;
+	ret = knl_dump_agents(&d->knl, reconcile_agent, rc);
+	if (ret) {
+		log_err("kernel: the agent table cannot be dumped: %s",
+			d->knl.req.errmsg[0] ? d->knl.req.errmsg : strerror(-ret));
+		return ret;
+	}
+	if (rc->err)
+		return rc->err;
+	/* Devices not in the kernel now: the policy may have changed. */
+	ret = db_devices_each(d->db, decide_cb, rc);
+	if (ret)
+		return ret;
+	return resync_sent(d, rc->now, INT64_MAX);
+}
+
+int engine_reconcile(struct daemon *d)
+{
+	struct reconcile rc = { .d = d, .now = now_ms() };
+	int ret;
+
+	d->st.resyncs++;
+	ret = in_txn(d, reconcile_txn, &rc);
+	if (ret) {
+		log_err("reconciliation with the kernel failed: %s", strerror(-ret));
+		return ret;
+	}
+	log_info("reconciled with the kernel: %u agents", rc.agents);
+	/* The gateway may have been changed while we were away. */
+	d->gw_dirty = true;
+	return 0;
+}
+
+static int replan_txn(struct daemon *d, void *arg)
+{
+	struct reconcile *rc = arg;
+
+	return db_devices_each(d->db, decide_cb, rc);
+}
+
+void engine_replan_all(struct daemon *d, const char *why)
+{
+	struct reconcile rc = { .d = d, .now = now_ms() };
+	int ret;
+
+	ret = in_txn(d, replan_txn, &rc);
+	if (ret)
+		log_err("planning every device again (%s) failed: %s", why,
+			strerror(-ret));
+	else
+		log_info("every device planned again: %s", why);
+}
+
+/* ------------------------------------------------------------------ */
+/* Acting                                                              */
+/* ------------------------------------------------------------------ */
+
+struct act {
+	struct daemon *d;
+	int64_t now;
+};
+
+static int send_one(void *arg, const struct db_pending *pending)
+{
+	struct act *ac = arg;
+	struct daemon *d = ac->d;
+	struct db_pending p = *pending;
+	struct db_desired *des = malloc(sizeof(*des));
+	struct db_device dev;
+	uint8_t mac[6];
+	uint32_t id = 0;
+	int ret, err;
+
+	if (!des)
+		return -ENOMEM;
+	ret = db_device_get(d->db, p.mac, &dev);
+	if (!ret)
+		ret = db_desired_get(d->db, p.mac, des);
+	if (ret || db_mac_parse(p.mac, mac))
+		goto out;
+	if (!des->items_len) {
+		ret = db_pending_del(d->db, p.mac);
+		goto out;
+	}
+	err = knl_config_send(&d->knl, mac, dev.ifindex, des->items,
+			      des->items_len, &id);
+	p.attempts++;
+	p.generation = des->generation;
+	if (!err) {
+		d->st.sent++;
+		log_info("%s: configuration %lld sent (request %u%s%s)", p.mac,
+			 (long long)des->generation, id, p.reason[0] ? ": " : "",
+			 p.reason);
+		p.state = DB_PENDING_SENT;
+		p.request_id = id;
+		p.kernel_epoch = d->knl.epoch;
+		p.sent = ac->now;
+		p.items_len = des->items_len;
+		memcpy(p.items, des->items, des->items_len);
+		ret = db_pending_put(d->db, &p);
+	} else {
+		const char *why = d->knl.req.errmsg[0] ? d->knl.req.errmsg :
+			strerror(-err);
+
+		d->st.send_errors++;
+		log_warn("%s: configuration %lld not sent: %s", p.mac,
+			 (long long)des->generation, why);
+		p.state = DB_PENDING_QUEUED;
+		p.not_before = ac->now + backoff_ms(p.attempts);
+		snprintf(p.reason, sizeof(p.reason), "send failed: %.48s", why);
+		ret = db_pending_put(d->db, &p);
+		if (!ret)
+			ret = db_attempt_add(d->db, p.mac, des->generation, 0,
+					     ac->now, ac->now, "send_failed", "", why);
+	}
+out:
+	free(des);
+	return ret;
+}
+
+static int act_txn(struct daemon *d, void *arg)
+{
+	struct act *ac = arg;
+	int inflight = db_pending_count(d->db, DB_PENDING_SENT);
+
+	if (inflight < 0)
+		return inflight;
+	if (inflight >= DAEMON_MAX_INFLIGHT)
+		return 0;
+	return db_pending_due(d->db, ac->now,
+			      (unsigned int)(DAEMON_MAX_INFLIGHT - inflight),
+			      send_one, ac);
+}
+
+void engine_act(struct daemon *d)
+{
+	struct act ac = { .d = d, .now = now_ms() };
+	int ret;
+
+	if (d->gw_dirty)
+		gwsync_run(d);
+	if (!d->knl.up || mono_ms() < d->act_hold)
+		return;
+	/*
+	 * The requests are sent inside the transaction that records them
+	 * as sent. Killed before its commit, the daemon finds them queued
+	 * and sends them again: the devices answer UNCHANGED.
+	 */
+	ret = in_txn(d, act_txn, &ac);
+	if (ret) {
+		/* Not again at once: the loop would spin on a broken database. */
+		log_err("sending configurations: %s", strerror(-ret));
+		d->act_hold = mono_ms() + 1000;
+	}
+}
+
+int64_t engine_next(struct daemon *d)
+{
+	int64_t t, now;
+
+	if (!d->knl.up)
+		return -1;
+	if (db_pending_count(d->db, DB_PENDING_SENT) >= DAEMON_MAX_INFLIGHT)
+		return -1;
+	t = db_pending_next(d->db);
+	if (t == INT64_MAX)
+		return -1;
+	now = now_ms();
+	t = mono_ms() + (t > now ? t - now : 0);
+	return t > d->act_hold ? t : d->act_hold;
+}
+
+/* The overrides the cloud client changed, each decided again. */
+static void overrides_changed(struct daemon *d)
+{
+	struct cloud_override o;
+	unsigned int n = 0;
+	char err[256] = "";
+	int ret = 0;
+
+	/* Bounded per tick: the loop has other work too. */
+	while (n++ < 256 &&
+	       (ret = cloud_override_next(db_sqlite(d->db), &o, err, sizeof(err))) > 0) {
+		struct db_device dev;
+
+		ret = db_begin(d->db);
+		if (!ret && !db_device_get(d->db, o.mac, &dev))
+			ret = decide(d, o.mac, now_ms());
+		/* Decided (or no such device yet): this generation is done. */
+		if (!ret && cloud_override_applied(db_sqlite(d->db), o.mac,
+						   o.generation, err, sizeof(err)))
+			ret = -EIO;
+		if (ret) {
+			db_rollback(d->db);
+			log_err("%s: its changed override was not decided: %s", o.mac,
+				ret == -EIO && err[0] ? err : strerror(-ret));
+			cloud_override_free(&o);
+			return;
+		}
+		ret = db_commit(d->db);
+		log_info("%s: override %s (generation %lld)", o.mac,
+			 o.config ? "changed" : "removed", (long long)o.generation);
+		cloud_override_free(&o);
+		if (ret)
+			return;
+	}
+	if (ret < 0)
+		log_err("overrides: %s", err);
+}
+
+void engine_tick(struct daemon *d)
+{
+	uint32_t epoch;
+	int ret;
+
+	if (d->knl.up) {
+		ret = knl_epoch(&d->knl, &epoch);
+		if (ret || epoch != d->knl.epoch) {
+			log_warn("kernel: %s: reconnecting",
+				 ret ? "the module does not answer" :
+				 "the module was reloaded (new epoch)");
+			knl_close(&d->knl);
+		} else {
+			struct reconcile rc = { .d = d, .now = now_ms() };
+
+			/* Results lost with an overflowing socket: look. */
+			if (db_pending_count(d->db, DB_PENDING_SENT) > 0 &&
+			    !db_begin(d->db)) {
+				if (resync_sent(d, rc.now, rc.now - DAEMON_STALE_MS))
+					db_rollback(d->db);
+				else
+					db_commit(d->db);
+			}
+		}
+	}
+	if (gwsync_retry_due(d))
+		d->gw_dirty = true;
+	overrides_changed(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Control                                                             */
+/* ------------------------------------------------------------------ */
+
+struct pin_arg {
+	const char *mac;
+	bool pin;
+};
+
+static int pin_txn(struct daemon *d, void *arg)
+{
+	struct pin_arg *pa = arg;
+	int64_t now = now_ms();
+	int ret;
+
+	ret = db_device_set_pinned(d->db, pa->mac, pa->pin);
+	if (ret)
+		return ret;
+	ret = db_event(d->db, now, pa->mac, pa->pin ? "pinned" : "unpinned", "%s",
+		       pa->pin ? "its configuration is kept as decided" :
+		       "planned by the policy again");
+	return ret ? ret : decide(d, pa->mac, now);
+}
+
+int engine_pin(struct daemon *d, const char *mac, bool pin, char *err,
+	       size_t errlen)
+{
+	struct pin_arg pa = { .mac = mac, .pin = pin };
+	int ret = in_txn(d, pin_txn, &pa);
+
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "no such device: %s", mac);
+	else if (ret)
+		snprintf(err, errlen, "the database refused: %s", strerror(-ret));
+	else
+		log_info("%s: %s", mac, pin ? "pinned" : "unpinned");
+	return ret;
+}
+
+static int forget_txn(struct daemon *d, void *arg)
+{
+	const char *mac = arg;
+	int ret = db_device_forget(d->db, mac);
+
+	if (ret)
+		return ret;
+	/* Its gateway rules went with it. */
+	d->gw_dirty = true;
+	return db_event(d->db, now_ms(), mac, "forgotten",
+			"its records, address and gateway rules removed");
+}
+
+int engine_forget(struct daemon *d, const char *mac, char *err, size_t errlen)
+{
+	int ret = in_txn(d, forget_txn, (void *)mac);
+
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "no such device: %s", mac);
+	else if (ret)
+		snprintf(err, errlen, "the database refused: %s", strerror(-ret));
+	else
+		log_info("%s: forgotten", mac);
+	return ret;
+}
