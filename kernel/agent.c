@@ -197,19 +197,26 @@ out_unlock:
 	return a;
 }
 
+/*
+ * A frame from LOST agent @a: it is back. @epoch is the frame's, @auth
+ * whether the frame was authenticated; an epoch the frame may not change
+ * (rx_touch()) is no restart here either.
+ */
 bool i62608_agent_revive(struct i62608_net *in, struct i62608_agent *a,
-			 u32 epoch)
+			 u32 epoch, bool auth)
 {
 	struct i62608_report_blob *old = NULL;
 	bool revived = false;
 	u64 now = get_jiffies_64();
+	bool same;
 
 	spin_lock(&in->agents_lock);
 	spin_lock(&a->lock);
 	if (!a->dead && a->state == I62608_AGENT_LOST) {
 		list_del_init(&a->lru);
+		same = a->epoch == epoch || auth || !i62608_agent_epoch_open(a);
 		/* Same incarnation: its REPORT still describes it. */
-		if (a->epoch == epoch && rcu_access_pointer(a->report)) {
+		if (same && rcu_access_pointer(a->report)) {
 			i62608_agent_set_state(in, a, I62608_AGENT_REPORTED);
 			a->expires = now + (u64)a->ttl * HZ;
 		} else {

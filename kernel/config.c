@@ -7,11 +7,14 @@
  * namespace (MAX_PENDING) and per agent (I62608_CFG_PER_AGENT).
  *
  * Requests name their agent by key, never by pointer: an agent that goes
- * away fails its requests (AGENT_LOST); one that restarts or loses its
- * session cancels them (CANCELLED). One delayed work per namespace runs
- * at the earliest deadline and does every retransmission in process
- * context; requests are freed after a grace period, so the work and the
- * receive path walk the list under RCU.
+ * away fails its requests (AGENT_LOST); one whose pairing is revoked, or
+ * that restarts without a session to come back on, cancels them
+ * (CANCELLED). A request is meant for the device, not for one boot of
+ * its agent: a restarted agent that shakes hands again gets its requests
+ * at once on the new session (i62608_config_resend()). One delayed work
+ * per namespace runs at the earliest deadline and does every
+ * retransmission in process context; requests are freed after a grace
+ * period, so the work and the receive path walk the list under RCU.
  *
  * cfg_lock is the innermost lock: nothing else is taken under it.
  */
@@ -241,6 +244,46 @@ void i62608_config_agent_gone(struct i62608_net *in,
 	spin_unlock_bh(&in->cfg_lock);
 	list_for_each_entry_safe(r, tmp, &gone, gone)
 		cfg_notify_free(in, r, outcome, NULL, 0);
+}
+
+/*
+ * The agent of @key restarted and has a new session (hs_finish()): every
+ * request in flight to it goes again now, a try like any other, with its
+ * timeout starting over from config_rto_ms; its previous boot may have
+ * applied it or not, and items are idempotent (docs/protocol.md, 11.4).
+ * A request sent config_tries times already is left to its deadline.
+ * Process context.
+ */
+void i62608_config_resend(struct i62608_net *in,
+			  const struct i62608_agent_key *key)
+{
+	u64 rto = msecs_to_jiffies(READ_ONCE(in->params.config_rto_ms));
+	u32 max_tries = READ_ONCE(in->params.config_tries);
+	u64 now = get_jiffies_64(), next = U64_MAX;
+	struct i62608_cfg_req *r;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &in->cfg_reqs, list) {
+		bool send = false;
+
+		/* The key of a request never changes. */
+		if (memcmp(&r->key, key, sizeof(*key)))
+			continue;
+		spin_lock_bh(&in->cfg_lock);
+		if (!r->done && r->tries < max_tries) {
+			r->tries++;
+			r->rto = rto;
+			r->next_send = now + rto;
+			next = min(next, r->next_send);
+			send = true;
+		}
+		spin_unlock_bh(&in->cfg_lock);
+		if (send)
+			cfg_tx(in, r);
+	}
+	rcu_read_unlock();
+	if (next != U64_MAX)
+		cfg_kick(in, next);
 }
 
 static void i62608_cfg_work(struct work_struct *work)

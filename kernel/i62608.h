@@ -91,6 +91,7 @@ struct i62608_ns_counters {
 	atomic64_t hs_rejected;
 	atomic64_t hs_failed;
 	atomic64_t decrypt_fail_sent;
+	atomic64_t epoch_ignored;
 };
 
 /**
@@ -204,6 +205,8 @@ struct i62608_net {
  * struct i62608_session - keys of one handshake with an agent
  * @send_key: to the agent
  * @recv_key: from the agent
+ * @peer: the agent's static public key, proven by the handshake:
+ *	revoking that key ends this session, wherever it hangs
  * @local_id: key id the agent's frames carry
  * @remote_id: key id our frames carry
  * @tx_counter: next counter we send (agent lock)
@@ -214,6 +217,7 @@ struct i62608_net {
 struct i62608_session {
 	u8 send_key[I62608_KEY_LEN];
 	u8 recv_key[I62608_KEY_LEN];
+	u8 peer[I62608_KEY_LEN];
 	u16 local_id;
 	u16 remote_id;
 	u64 tx_counter;
@@ -277,7 +281,8 @@ struct i62608_report_blob {
  * @dead: unlinked from the table, being freed
  * @state: enum i62608_agent_state
  * @ttl: seconds, as the agent said (capped)
- * @epoch: the agent's boot epoch
+ * @epoch: the agent's boot epoch: changed by a handshake, or by a plain
+ *	frame while i62608_agent_epoch_open() (docs/security.md, section 7)
  * @report_id: msg_id of @report
  * @first_seen: jiffies
  * @last_seen: jiffies
@@ -294,11 +299,12 @@ struct i62608_report_blob {
  * @cur: the session in use, or NULL
  * @prev: the one before it, kept until @cur carries a frame (or 10 s)
  * @hs: the handshake in progress, or NULL
- * @pub: its static public key, when @has_pub
+ * @pub: its static public key, when @has_pub; @cur's peer while @cur is set
  * @has_pub: learned from a handshake
  * @paired: its key is in the pairing list
  * @handshakes: sessions established
- * @fail_sent: jiffies of the last DECRYPT_FAIL or HS_REJECT sent to it
+ * @fail_tat: DECRYPT_FAIL budget: theoretical arrival time (jiffies64)
+ * @reject_tat: HS_REJECT budget, the same
  * @rcu: deferred free
  */
 struct i62608_agent {
@@ -333,9 +339,23 @@ struct i62608_agent {
 	bool has_pub;
 	bool paired;
 	u32 handshakes;
-	unsigned long fail_sent;
+	u64 fail_tat;
+	u64 reject_tat;
 	struct rcu_head rcu;
 };
+
+/*
+ * May a frame that is not authenticated tell that @a restarted (a new
+ * epoch)? Only while a forgery could cost it nothing: no session, not
+ * paired. Otherwise the new epoch comes with the handshake a restarted
+ * agent must make (docs/security.md, section 7). Under @a->lock.
+ */
+static inline bool i62608_agent_epoch_open(struct i62608_agent *a)
+{
+	lockdep_assert_held(&a->lock);
+	return !a->paired && !rcu_access_pointer(a->cur) &&
+	       !rcu_access_pointer(a->prev);
+}
 
 /**
  * struct i62608_pcpu_stats - per-CPU counters of one interface
@@ -452,7 +472,7 @@ struct i62608_agent *i62608_agent_create(struct i62608_net *in,
 					 const u8 *mac, u32 epoch, bool *created,
 					 enum i62608_drop *drop);
 bool i62608_agent_revive(struct i62608_net *in, struct i62608_agent *a,
-			 u32 epoch);
+			 u32 epoch, bool auth);
 int i62608_agent_del(struct i62608_net *in, struct i62608_agent *a,
 		     enum i62608_reason reason);
 void i62608_agents_flush_iface(struct i62608_net *in, struct i62608_iface *iface,
@@ -478,6 +498,8 @@ void i62608_config_result(struct i62608_net *in, struct i62608_agent *a,
 			  const struct i62608_frame *m);
 void i62608_config_agent_gone(struct i62608_net *in,
 			      const struct i62608_agent_key *key, u8 outcome);
+void i62608_config_resend(struct i62608_net *in,
+			  const struct i62608_agent_key *key);
 int i62608_config_dump(struct i62608_net *in, struct sk_buff *skb,
 		       struct netlink_callback *cb);
 
@@ -493,7 +515,7 @@ void i62608_sessions_drop(struct i62608_agent *a);
 void i62608_sessions_age(struct i62608_net *in, struct i62608_agent *a, u64 now);
 u8 i62608_agent_trust(struct i62608_agent *a);
 void i62608_tx_decrypt_fail(struct i62608_iface *iface, struct i62608_agent *a,
-			    const u8 *dst, u16 key_id);
+			    u16 key_id);
 int i62608_tx_protected(struct i62608_iface *iface, struct i62608_agent *a,
 			u8 type, u32 msg_id, const u8 *body, unsigned int body_len);
 int i62608_key_set(struct i62608_net *in, const u8 *priv,

@@ -743,6 +743,9 @@ static int i62608_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 			      atomic64_read(&c->hs_failed), I62608_NSSTATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_DECRYPT_FAIL_SENT,
 			      atomic64_read(&c->decrypt_fail_sent),
+			      I62608_NSSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, I62608_NSSTATS_A_EPOCH_IGNORED,
+			      atomic64_read(&c->epoch_ignored),
 			      I62608_NSSTATS_A_PAD))
 		goto err_free_msg;
 	nla_nest_end(msg, nest);

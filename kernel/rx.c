@@ -61,14 +61,21 @@ static struct i62608_agent *rx_agent(struct rx_ctx *c, struct i62608_agent *a,
 			*ev |= EV_NEW;
 	}
 	if (READ_ONCE(a->state) == I62608_AGENT_LOST &&
-	    i62608_agent_revive(c->in, a, c->m.epoch))
+	    i62608_agent_revive(c->in, a, c->m.epoch, c->auth))
 		*ev |= EV_NEW;
 	return a;
 }
 
 /*
- * Under a->lock: account the frame; a new epoch means the agent restarted
- * and lost its state, so it starts over as DISCOVERED.
+ * Under a->lock: account the frame. A new epoch means the agent restarted
+ * and lost its state, so it starts over as DISCOVERED - if the frame may
+ * say so. Anyone can send a plaintext frame with an agent's address and
+ * any epoch: once the agent has a session or is paired, believing it
+ * would let a forgery end the session and cancel the configuration in
+ * flight. Such an agent's restart comes with its next handshake
+ * (hs_finish()), which its static key authenticates. An authenticated
+ * frame carries the epoch of the handshake that made its session: a
+ * different one is no restart either.
  */
 static void rx_touch(struct rx_ctx *c, struct i62608_agent *a, unsigned int *ev,
 		     struct i62608_report_blob **old)
@@ -78,21 +85,24 @@ static void rx_touch(struct rx_ctx *c, struct i62608_agent *a, unsigned int *ev,
 	a->last_seen = c->now;
 	a->rx_frames++;
 	a->rx_bytes += c->len;
-	if (a->epoch != c->m.epoch) {
-		a->epoch = c->m.epoch;
-		a->restarts++;
-		/* It lost its keys with its state: ours go too. */
-		i62608_sessions_drop(a);
-		i62608_config_agent_gone(c->in, &a->key, I62608_OUTCOME_CANCELLED);
-		atomic64_inc(&c->in->cnt.restarts);
-		*old = rcu_replace_pointer(a->report, NULL,
-					   lockdep_is_held(&a->lock));
-		a->report_id = 0;
-		i62608_agent_set_state(c->in, a, I62608_AGENT_DISCOVERED);
-		a->expires = c->now +
-			msecs_to_jiffies(READ_ONCE(c->in->params.pending_ttl_ms));
-		*ev |= EV_NEW | EV_RESTARTED;
+	if (a->epoch == c->m.epoch)
+		return;
+	if (c->auth || !i62608_agent_epoch_open(a)) {
+		atomic64_inc(&c->in->cnt.epoch_ignored);
+		return;
 	}
+	a->epoch = c->m.epoch;
+	a->restarts++;
+	/* A handshake it had in progress was its previous boot's. */
+	i62608_sessions_drop(a);
+	i62608_config_agent_gone(c->in, &a->key, I62608_OUTCOME_CANCELLED);
+	atomic64_inc(&c->in->cnt.restarts);
+	*old = rcu_replace_pointer(a->report, NULL, lockdep_is_held(&a->lock));
+	a->report_id = 0;
+	i62608_agent_set_state(c->in, a, I62608_AGENT_DISCOVERED);
+	a->expires = c->now +
+		msecs_to_jiffies(READ_ONCE(c->in->params.pending_ttl_ms));
+	*ev |= EV_NEW | EV_RESTARTED;
 }
 
 static u64 ttl_jiffies(struct i62608_net *in, u16 ttl)
@@ -328,7 +338,7 @@ static int rx_open(struct rx_ctx *c, struct i62608_agent *a)
 	s = i62608_session_find(a, c->m.key_id);
 	if (!s) {
 		/* It believes in a session we do not have: say so. */
-		i62608_tx_decrypt_fail(c->iface, a, c->src, c->m.key_id);
+		i62608_tx_decrypt_fail(c->iface, a, c->m.key_id);
 		return I62608_DROP_PROTECTED;
 	}
 	/* Decryption happens in place: the data must be ours alone. */

@@ -25,6 +25,8 @@
 #define I62608_REJECT_AFTER_MSGS BIT_ULL(60)
 /* Handshakes the work item handles before it yields the CPU. */
 #define I62608_HS_BUDGET	16
+/* Notices of one kind to one agent: this many at once, then one a second. */
+#define I62608_NOTICE_BURST	3
 
 static void session_free_rcu(struct rcu_head *head)
 {
@@ -56,8 +58,8 @@ u8 i62608_agent_trust(struct i62608_agent *a)
 }
 
 /*
- * Under a->lock: end every session and handshake of @a (restart, loss,
- * revocation). The keys go after a grace period.
+ * Under a->lock: end every session and handshake of @a (a restart seen
+ * without one, loss, removal). The keys go after a grace period.
  */
 void i62608_sessions_drop(struct i62608_agent *a)
 {
@@ -203,42 +205,61 @@ int i62608_tx_protected(struct i62608_iface *iface, struct i62608_agent *a,
 	return len;
 }
 
-/* An unprotected message with at most one u16 TLV, rate limited per agent. */
-static void tx_notice(struct i62608_iface *iface, struct i62608_agent *a,
-		      const u8 *dst, u8 type, u32 msg_id, u16 tlv, u16 val)
+/*
+ * May another notice go to @a? A flood of bad frames gets no flood of
+ * answers, but an agent's few retries in a row each get theirs: the
+ * generic cell rate algorithm on @tat (one per kind of notice, so that
+ * the DECRYPT_FAIL which sends an agent to shake hands leaves room for
+ * the HS_REJECT which answers it), a burst of I62608_NOTICE_BURST, then
+ * one a second.
+ */
+static bool notice_budget(struct i62608_agent *a, u64 *tat)
+{
+	u64 now = get_jiffies_64();
+	bool ok;
+
+	spin_lock_bh(&a->lock);
+	if (time_before64(*tat, now))
+		*tat = now;
+	ok = time_before_eq64(*tat, now + (I62608_NOTICE_BURST - 1) * HZ);
+	if (ok)
+		*tat += HZ;
+	spin_unlock_bh(&a->lock);
+	return ok;
+}
+
+/*
+ * An unprotected message with at most one u16 TLV to @a, within the
+ * budget @tat. Returns whether it was sent.
+ */
+static bool tx_notice(struct i62608_iface *iface, struct i62608_agent *a,
+		      u64 *tat, u8 type, u32 msg_id, u16 tlv, u16 val)
 {
 	struct i62608_net *in = iface->in;
 	struct i62608_w_hdr h = {
 		.type = type, .msg_id = msg_id, .epoch = in->epoch,
-		.counter = atomic64_inc_return(&in->tx_counter),
 	};
 	u8 buf[64];
 	struct i62608_w w;
 	int len;
 
-	/* One a second: a flood of bad frames gets no flood of answers. */
-	if (a) {
-		unsigned long last = READ_ONCE(a->fail_sent);
-
-		if (last && time_before(jiffies, last + HZ))
-			return;
-		WRITE_ONCE(a->fail_sent, jiffies);
-	}
+	if (!notice_budget(a, tat))
+		return false;
+	h.counter = atomic64_inc_return(&in->tx_counter);
 	i62608_w_init(&w, buf, sizeof(buf));
 	i62608_w_hdr(&w, &h);
 	if (tlv)
 		i62608_w_u16(&w, tlv, val);
 	len = i62608_w_finish(&w);
-	if (len > 0)
-		i62608_xmit(iface, dst, buf, len);
+	return len > 0 && !i62608_xmit(iface, a->key.mac, buf, len);
 }
 
 void i62608_tx_decrypt_fail(struct i62608_iface *iface, struct i62608_agent *a,
-			    const u8 *dst, u16 key_id)
+			    u16 key_id)
 {
-	tx_notice(iface, a, dst, I62608_MSG_DECRYPT_FAIL, 0,
-		  I62608_TLV_FAIL_KEY_ID, key_id);
-	atomic64_inc(&iface->in->cnt.decrypt_fail_sent);
+	if (tx_notice(iface, a, &a->fail_tat, I62608_MSG_DECRYPT_FAIL, 0,
+		      I62608_TLV_FAIL_KEY_ID, key_id))
+		atomic64_inc(&iface->in->cnt.decrypt_fail_sent);
 }
 
 /* --------------------------------------------------------------- pairs */
@@ -302,27 +323,53 @@ int i62608_pair_add(struct i62608_net *in, const u8 *pub, const u8 *code,
 	return 0;
 }
 
-/* End the sessions of every agent whose key is @pub: revoked. */
+/* Under a->lock: unlink the session in @slot of @a if its peer is @pub. */
+static struct i62608_session *session_take_peer(struct i62608_agent *a,
+						struct i62608_session __rcu **slot,
+						const u8 *pub)
+{
+	struct i62608_session *s;
+
+	s = rcu_dereference_protected(*slot, lockdep_is_held(&a->lock));
+	if (!s || memcmp(s->peer, pub, I62608_KEY_LEN))
+		return NULL;
+	RCU_INIT_POINTER(*slot, NULL);
+	return s;
+}
+
+/*
+ * @pub is revoked: end every session made with it, an agent's previous
+ * one as well as its current one (another key may have shaken hands from
+ * the same address since, and parked the revoked one in @prev), and
+ * untrust the agents known by it, cancelling what was in flight to them.
+ * A session with another key stays: that key is still paired.
+ */
 static void revoke_agents(struct i62608_net *in, const u8 *pub)
 {
 	struct i62608_agent *a;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(a, &in->agents, list) {
-		bool hit;
+		struct i62608_session *cur, *prev;
+		bool known, hit;
 
 		spin_lock_bh(&a->lock);
-		hit = a->has_pub && !memcmp(a->pub, pub, I62608_KEY_LEN);
-		if (hit) {
-			i62608_sessions_drop(a);
+		cur = session_take_peer(a, &a->cur, pub);
+		prev = session_take_peer(a, &a->prev, pub);
+		/* @a->pub is @cur's peer while there is a @cur. */
+		known = a->has_pub && !memcmp(a->pub, pub, I62608_KEY_LEN);
+		if (known)
 			WRITE_ONCE(a->paired, false);
-		}
 		spin_unlock_bh(&a->lock);
-		if (hit) {
+		hit = known || cur || prev;
+		/* The keys are wiped after a grace period. */
+		session_put(cur);
+		session_put(prev);
+		if (known)
 			i62608_config_agent_gone(in, &a->key, I62608_OUTCOME_CANCELLED);
+		if (hit)
 			i62608_nl_notify_agent(in, a, I62608_CMD_AGENT_CHANGE_NTF,
 					       0, false);
-		}
 	}
 	rcu_read_unlock();
 }
@@ -577,19 +624,61 @@ out_wipe:
 	hs_free(p);
 }
 
+/*
+ * Under a->lock: @s, just authenticated for @a, becomes its session. A
+ * handshake in the agent's epoch is a rekeying: the session before stays
+ * as @prev until @s carries a frame. One with a new epoch is how a paired
+ * agent's restart is learnt (rx_touch() believes no plaintext frame about
+ * it): the sessions of the boot that is gone end, its REPORT is asked
+ * again. Returns true for a restart; the sessions and REPORT to free after
+ * the grace period are left in @gone and *@old.
+ */
+static bool session_install(struct i62608_net *in, struct i62608_agent *a,
+			    struct i62608_session *s, u32 epoch,
+			    struct i62608_session *gone[2],
+			    struct i62608_report_blob **old)
+{
+	struct i62608_session *cur;
+
+	lockdep_assert_held(&a->lock);
+	cur = rcu_dereference_protected(a->cur, lockdep_is_held(&a->lock));
+	a->handshakes++;
+	if (a->epoch == epoch) {
+		gone[0] = rcu_replace_pointer(a->prev, cur,
+					      lockdep_is_held(&a->lock));
+		rcu_assign_pointer(a->cur, s);
+		return false;
+	}
+	gone[0] = cur;
+	gone[1] = rcu_replace_pointer(a->prev, NULL, lockdep_is_held(&a->lock));
+	rcu_assign_pointer(a->cur, s);
+	a->epoch = epoch;
+	a->restarts++;
+	*old = rcu_replace_pointer(a->report, NULL, lockdep_is_held(&a->lock));
+	a->report_id = 0;
+	/* A LOST one stays on the lost list until a frame revives it. */
+	if (a->state != I62608_AGENT_LOST) {
+		i62608_agent_set_state(in, a, I62608_AGENT_DISCOVERED);
+		a->expires = get_jiffies_64() +
+			msecs_to_jiffies(READ_ONCE(in->params.pending_ttl_ms));
+	}
+	return true;
+}
+
 /* HS_FINISH: check the agent's key, install the session, confirm it. */
 static void hs_finish(struct i62608_net *in, struct sk_buff *skb,
 		      const struct i62608_frame *m, const u8 *src)
 {
 	struct i62608_pair *spare, *added = NULL, announce;
-	struct i62608_session *s, *cur, *old_prev = NULL;
+	struct i62608_session *s, *cur, *gone[2] = { NULL, NULL };
+	struct i62608_report_blob *old_report = NULL;
 	struct i62608_hs_pending *p = NULL;
 	struct i62608_agent_key akey;
 	struct i62608_iface *iface;
+	bool ok, restarted = false;
 	u8 rs[I62608_KEY_LEN];
 	struct i62608_agent *a;
 	struct i62608_elem hm;
-	bool ok = false;
 
 	if (!i62608_tlv_find(m->body, m->body_len, I62608_TLV_HS_MSG, &hm))
 		return;
@@ -626,19 +715,24 @@ static void hs_finish(struct i62608_net *in, struct sk_buff *skb,
 	rcu_read_unlock();
 	memcpy(rs, p->hs.rs, sizeof(rs));
 
-	/* 2. Is it paired? (sleeps: sec_lock) */
+	/*
+	 * 2. Is it paired? sec_lock (which sleeps: taken before RCU) is held
+	 * until the session is in place, so that a revocation of @rs either
+	 * comes first and authorize() refuses, or comes after and finds the
+	 * session (revoke_agents()).
+	 */
 	mutex_lock(&in->sec_lock);
 	ok = authorize(in, rs, spare, &added);
 	if (added)
 		announce = *added;
 	if (added == spare)
 		spare = NULL;
-	mutex_unlock(&in->sec_lock);
-
 	if (ok && i62608_hs_split(&p->hs, s->send_key, s->recv_key)) {
+		mutex_unlock(&in->sec_lock);
 		atomic64_inc(&in->cnt.hs_failed);
-		goto out_free;
+		goto out_announce;
 	}
+	memcpy(s->peer, rs, sizeof(s->peer));
 	s->local_id = p->local_id;
 	s->remote_id = p->remote_id;
 	s->created = get_jiffies_64();
@@ -650,20 +744,21 @@ static void hs_finish(struct i62608_net *in, struct sk_buff *skb,
 	iface = i62608_iface_find_rcu(in, akey.ifindex);
 	if (!a || !iface) {
 		rcu_read_unlock();
-		goto out_free;
+		mutex_unlock(&in->sec_lock);
+		goto out_announce;
 	}
 	spin_lock_bh(&a->lock);
 	if (a->dead) {
 		spin_unlock_bh(&a->lock);
 		rcu_read_unlock();
-		goto out_free;
+		mutex_unlock(&in->sec_lock);
+		goto out_announce;
 	}
 	cur = rcu_dereference_protected(a->cur, lockdep_is_held(&a->lock));
 	/*
 	 * @a->pub is the key of the session in use: revocation finds the
 	 * agent by it. A refused handshake from the same MAC (anyone can
-	 * send one) must not replace it, or revoking the real agent's key
-	 * would miss its session.
+	 * send one) must not replace it.
 	 */
 	if (ok || !cur) {
 		memcpy(a->pub, rs, I62608_KEY_LEN);
@@ -671,28 +766,41 @@ static void hs_finish(struct i62608_net *in, struct sk_buff *skb,
 		WRITE_ONCE(a->paired, ok);
 	}
 	if (ok) {
-		old_prev = rcu_replace_pointer(a->prev, cur,
-					       lockdep_is_held(&a->lock));
-		rcu_assign_pointer(a->cur, s);
+		restarted = session_install(in, a, s, m->epoch, gone, &old_report);
 		s = NULL;	/* the agent owns it now */
-		a->handshakes++;
 	}
 	spin_unlock_bh(&a->lock);
-	session_put(old_prev);
+	mutex_unlock(&in->sec_lock);
+	session_put(gone[0]);
+	session_put(gone[1]);
+	if (old_report)
+		kfree_rcu(old_report, rcu);
 
 	if (ok) {
 		atomic64_inc(&in->cnt.handshakes);
+		if (restarted)
+			atomic64_inc(&in->cnt.restarts);
 		/* The first message under the new keys: the agent switches on it. */
 		i62608_tx_protected(iface, a, I62608_MSG_SESSION_CONFIRM, m->msg_id,
 				    NULL, 0);
 	} else {
 		atomic64_inc(&in->cnt.hs_rejected);
 		local_bh_disable();
-		tx_notice(iface, a, a->key.mac, I62608_MSG_HS_REJECT, m->msg_id, 0, 0);
+		tx_notice(iface, a, &a->reject_tat, I62608_MSG_HS_REJECT,
+			  m->msg_id, 0, 0);
 		local_bh_enable();
 	}
-	i62608_nl_notify_agent(in, a, I62608_CMD_AGENT_CHANGE_NTF, 0, false);
+	if (restarted)
+		i62608_nl_notify_agent(in, a, I62608_CMD_AGENT_NEW_NTF, 0, true);
+	else
+		i62608_nl_notify_agent(in, a, I62608_CMD_AGENT_CHANGE_NTF, 0,
+				       false);
 	rcu_read_unlock();
+	/* After SESSION_CONFIRM: the agent must be on the session first. */
+	if (restarted)
+		i62608_config_resend(in, &akey);
+out_announce:
+	/* A pairing made is announced, even if the agent went meanwhile. */
 	if (added)
 		i62608_nl_notify_pair(in, &announce, akey.mac);
 out_free:

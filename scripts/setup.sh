@@ -63,7 +63,7 @@ packages=(
 	clang llvm libclang-rt-14-dev shellcheck
 	qemu-system-x86 udev busybox-static iproute2 procps psmisc
 	python3 python3-argcomplete python3-pkg-resources python3-requests
-	python3-scapy tshark netsniff-ng ethtool
+	python3-scapy python3-cryptography tshark netsniff-ng ethtool
 	nftables libnftables-dev dnsmasq igmpproxy miniupnpd miniupnpd-nftables
 	libminiupnpc-dev
 	libsqlite3-dev sqlite3 libcurl4-openssl-dev libjson-c-dev

@@ -134,6 +134,7 @@ static struct nla_policy nsstats_policy[I62608_NSSTATS_A_MAX + 1] = {
 	[I62608_NSSTATS_A_HS_REJECTED] = U64,
 	[I62608_NSSTATS_A_HS_FAILED] = U64,
 	[I62608_NSSTATS_A_DECRYPT_FAIL_SENT] = U64,
+	[I62608_NSSTATS_A_EPOCH_IGNORED] = U64,
 };
 
 static struct nla_policy params_policy[I62608_PARAM_A_MAX + 1] = {
@@ -515,6 +516,7 @@ static const char *const nsstats_names[I62608_NSSTATS_A_MAX + 1] = {
 	[I62608_NSSTATS_A_HS_REJECTED] = "hs_rejected",
 	[I62608_NSSTATS_A_HS_FAILED] = "hs_failed",
 	[I62608_NSSTATS_A_DECRYPT_FAIL_SENT] = "decrypt_fail_sent",
+	[I62608_NSSTATS_A_EPOCH_IGNORED] = "epoch_ignored",
 };
 
 static const char *const trust_names[I62608_TRUST_MAX + 1] = {

@@ -273,6 +273,9 @@ enum i62608_nsstats_attr {
 	I62608_NSSTATS_A_HS_REJECTED,	/* u64, handshakes of unpaired agents */
 	I62608_NSSTATS_A_HS_FAILED,	/* u64, handshakes that did not verify */
 	I62608_NSSTATS_A_DECRYPT_FAIL_SENT, /* u64, DECRYPT_FAILs sent */
+	I62608_NSSTATS_A_EPOCH_IGNORED,	/* u64, frames whose new agent epoch
+					 * was not believed (no handshake)
+					 */
 
 	__I62608_NSSTATS_A_MAX,
 	I62608_NSSTATS_A_MAX = __I62608_NSSTATS_A_MAX - 1
