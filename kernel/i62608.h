@@ -301,7 +301,9 @@ struct i62608_report_blob {
  * @hs: the handshake in progress, or NULL
  * @pub: its static public key, when @has_pub; @cur's peer while @cur is set
  * @has_pub: learned from a handshake
- * @paired: its key is in the pairing list
+ * @paired: its key is in the pairing list: its REPORT, HEARTBEAT and BYE
+ *	must come on a session, with one or not (rx.c); written with
+ *	WRITE_ONCE() under @lock, read locklessly with READ_ONCE()
  * @handshakes: sessions established
  * @fail_tat: DECRYPT_FAIL budget: theoretical arrival time (jiffies64)
  * @reject_tat: HS_REJECT budget, the same

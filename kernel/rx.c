@@ -298,9 +298,30 @@ static const rx_handler rx_handlers[I62608_MSG_MAX + 1] = {
 };
 
 /*
- * Messages that must come on a session once the agent has one, and always
- * when the namespace requires authentication. Configuration results come
- * on a session, always: a request never left without one.
+ * Must @a's REPORT, HEARTBEAT and BYE come on a session? Once it has one,
+ * and once it is paired, with a session or not (expired, lost, or between
+ * its restart and its new handshake): anyone can send a plaintext frame
+ * with its address, and believed, a BYE would delete its entry and a
+ * REPORT replace what it said. Such an agent says nothing until its
+ * handshake is done; DISCOVER and the handshake stay open, so it always
+ * gets there (docs/security.md, section 2). A previous session without a
+ * current one (its peer's key was revoked, another's stays) counts too.
+ *
+ * Lockless: @paired changes with a handshake or a revocation, under
+ * a->lock and sec_lock; a frame racing one is judged as before or after
+ * it, which either would have done.
+ */
+static bool rx_must_protect(struct i62608_agent *a)
+{
+	return READ_ONCE(a->paired) || rcu_access_pointer(a->cur) ||
+	       rcu_access_pointer(a->prev);
+}
+
+/*
+ * Messages that must come on a session once the agent has one or is
+ * paired, and always when the namespace requires authentication.
+ * Configuration results come on a session, always: a request never left
+ * without one.
  */
 static int rx_auth_policy(struct rx_ctx *c, struct i62608_agent *a)
 {
@@ -310,7 +331,7 @@ static int rx_auth_policy(struct rx_ctx *c, struct i62608_agent *a)
 	case I62608_MSG_BYE:
 		if (c->auth)
 			return 0;
-		if ((a && rcu_access_pointer(a->cur)) ||
+		if ((a && rx_must_protect(a)) ||
 		    READ_ONCE(c->in->params.require_auth))
 			return I62608_DROP_UNPROTECTED;
 		return 0;

@@ -10,7 +10,9 @@
 # agents that shake hands during it; a rogue configurator cannot configure
 # a paired agent; a forged plaintext frame with a new epoch from a paired
 # agent's address ends nothing, while a real restart of the agent shakes
-# hands again and gets the configuration that was in flight; revocation
+# hands again and gets the configuration that was in flight; a paired agent
+# without a session cannot be deleted or re-reported by plaintext frames
+# with its address, and comes back on a new session of its own; revocation
 # cuts an agent off at once, its session parked beside another key's one
 # included, and the agent hears HS_REJECT at its first try; rekeying under
 # configuration traffic loses nothing; callers without CAP_NET_ADMIN get
@@ -656,6 +658,77 @@ if [ "$rs1" = $((rs0 + 1)) ] && [ "$epoch1" != "$epoch0" ] && [ "$hs1" -gt "$hs0
 else
 	fail "agent 1's restart is learnt from its handshake (restarts $rs0 -> $rs1, epoch $epoch0 -> $epoch1, handshakes $hs0 -> $hs1, $(trust "$gw" "$mac1"))"
 fi
+# ---- a paired agent without a session ---------------------------------------------
+
+# Agent 1 is killed (no BYE) and its session ends on the configurator: the
+# shortest session lifetime (10 s) ages it out at the next sweep. Its entry
+# stays, paired, without a session - what a paired agent also looks like
+# between a restart and its new handshake - until its TTL (16 s) and then
+# the lost linger. Plaintext REPORT, HEARTBEAT and BYE with its address and
+# epoch, from another port of the bridge, must be dropped as unprotected
+# and change nothing: the kernel once took them from a paired agent without
+# a session, so that anyone could delete its entry or replace its REPORT.
+kill -KILL "${apid[1]}"
+wait "${apid[1]}" 2>/dev/null
+check "gw: sessions rejected after 10 s" ctl "$gw" params set reject_after 10s
+if wait_for 20 is_trust "$gw" "$mac1" paired; then
+	ok "agent 1 killed: its session ends, its entry stays paired without one ($(agent_get "$mac1" .state))"
+else
+	fail "agent 1 killed: its session ends, its entry stays paired ($(trust "$gw" "$mac1"))"
+fi
+# snap1 - what a forgery must not change in agent 1's entry.
+snap1() {
+	agent_get "$mac1" '[.report_id, .device_type, .counters.reports,
+		.counters.rx_frames, .public_key, (.report | tostring)] | tostring'
+}
+ep1=$(agent_get "$mac1" .epoch)
+s0=$(snap1)
+u0=$(drops "$gw" unprotected)
+b0=$(nsstat "$gw" byes)
+ip netns exec "$att" "$l2gen" -i x0 -t report -m "$mac1" -e "$ep1" -M 4242 \
+	-y 1 -N forged-%u >/dev/null
+ip netns exec "$att" "$l2gen" -i x0 -t heartbeat -m "$mac1" -e "$ep1" -r 4242 >/dev/null
+ip netns exec "$att" "$l2gen" -i x0 -t bye -m "$mac1" -e "$ep1" >/dev/null
+if wait_for 5 above $((u0 + 2)) drops "$gw" unprotected; then
+	ok "forged plaintext REPORT, HEARTBEAT and BYE from paired agent 1's address: dropped as unprotected ($u0 -> $(drops "$gw" unprotected))"
+else
+	fail "forged plaintext REPORT, HEARTBEAT and BYE of a paired agent without a session are dropped as unprotected ($u0 -> $(drops "$gw" unprotected))"
+fi
+s1=$(snap1)
+b1=$(nsstat "$gw" byes)
+if [ -n "$s0" ] && [ "$s1" = "$s0" ] && [ "$b1" = "$b0" ] &&
+	is_trust "$gw" "$mac1" paired; then
+	ok "agent 1's entry survives the forged BYE; its REPORT, key and counters are unchanged"
+else
+	diag "before: $s0" "after:  $s1"
+	fail "agent 1's entry survives the forgeries unchanged (byes $b0 -> $b1, $(trust "$gw" "$mac1"))"
+fi
+# The real agent 1 again: it says nothing in plaintext (it is pinned),
+# shakes hands on its DISCOVER's answer, then sends its REPORT on the
+# session.
+check "gw: sessions rejected after 15 min again" ctl "$gw" params set reject_after 15m
+hs0=$(handshakes "$gw" "$mac1")
+n0=$(agent_get "$mac1" .counters.reports)
+agent_start 1
+if wait_for 30 is_trust "$gw" "$mac1" authenticated &&
+	wait_for 10 above "$n0" agent_get "$mac1" .counters.reports &&
+	is_agent "$mac1" .state reported &&
+	[ "$(handshakes "$gw" "$mac1")" -gt "$hs0" ] &&
+	[ "$(agent_get "$mac1" .device_type)" != tv ]; then
+	ok "agent 1 started again: a new session, and its own REPORT on it (reports $n0 -> $(agent_get "$mac1" .counters.reports))"
+else
+	diag "$(tail -n 10 "$tmp/agent1/log")"
+	fail "agent 1 started again: a new session and its REPORT ($(trust "$gw" "$mac1"), state $(agent_get "$mac1" .state), reports $n0 -> $(agent_get "$mac1" .counters.reports), handshakes $hs0 -> $(handshakes "$gw" "$mac1"))"
+fi
+out=$(ctl "$gw" config send "$mac1" dev br0 --hostname sec-paired-back 2>&1)
+rc=$?
+if [ "$rc" = 0 ] && [ "$(agent_hostname 1)" = sec-paired-back ]; then
+	ok "config send to agent 1 back on its session: acked and applied"
+else
+	diag "$out"
+	fail "config send to agent 1 back on its session: acked and applied (exit $rc, host name $(agent_hostname 1))"
+fi
+
 check "gw: heartbeat every second again, 6 tries" \
 	ctl "$gw" params set heartbeat_interval 1 config_tries 6
 wait_for 10 is_agent "$mac1" .ttl_ms 4000 ||
