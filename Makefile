@@ -55,7 +55,7 @@ define build_module
 	@mkdir -p $(BUILD)/k/$(1)
 	@cp -asf $(addprefix $(top)/,$(KSRC)) $(BUILD)/k/$(1)/
 	@test -f "$(2)/Makefile" || { echo "no kernel tree at '$(2)' (run scripts/setup.sh, or give KDIR=)"; exit 1; }
-	$(MAKE) -C $(2) M=$(BUILD)/k/$(1) W=1 I62608_WERROR=y $(3) modules
+	+$(MAKE) -C $(2) M=$(BUILD)/k/$(1) W=1 I62608_WERROR=y $(3) modules
 endef
 
 ifneq ($(KDIR),)
