@@ -7,6 +7,7 @@
  * decision and no partial one.
  */
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,13 +88,14 @@ static struct db_device dev(const char *mac, int64_t now)
 
 TEST_F(db, migrations)
 {
-	static const char *const newer[] = { "SELECT 1", "SELECT 1" };
+	static const char *const newer[] = { "SELECT 1", "SELECT 1", "SELECT 1" };
 	char err[256];
 
-	EXPECT_EQ(1, sqldb_version(db_sqlite(self->d), "daemon", err, sizeof(err)));
-	EXPECT_EQ(9, count(self->d, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-			   " AND name IN ('devices', 'reports', 'desired', 'applied',"
-			   " 'attempts', 'address_plan', 'gw_rules', 'pending', 'events')"));
+	EXPECT_EQ(2, sqldb_version(db_sqlite(self->d), "daemon", err, sizeof(err)));
+	EXPECT_EQ(10, count(self->d, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			    " AND name IN ('devices', 'reports', 'desired', 'applied',"
+			    " 'attempts', 'address_plan', 'gw_rules', 'pending', 'events',"
+			    " 'meta')"));
 	/* The cloud client's tables, in the same file. */
 	EXPECT_LE(1, sqldb_version(db_sqlite(self->d), "cloud", err, sizeof(err)));
 	EXPECT_EQ(1, count(self->d, "SELECT count(*) FROM sqlite_master WHERE"
@@ -106,20 +108,82 @@ TEST_F(db, migrations)
 		db_close(self->d);
 		self->d = db_open(self->path, self->err, sizeof(self->err));
 		ASSERT_NE(NULL, self->d) TH_LOG("%s", self->err);
-		EXPECT_EQ(1, sqldb_version(db_sqlite(self->d), "daemon", err,
+		EXPECT_EQ(2, sqldb_version(db_sqlite(self->d), "daemon", err,
 					   sizeof(err)));
 		ASSERT_EQ(0, db_device_get(self->d, v.mac, &got));
 		EXPECT_EQ(5, got.first_seen);
 	}
 
 	/* A newer program ran here: this one refuses to write to it. */
-	ASSERT_EQ(0, sqldb_migrate(db_sqlite(self->d), "daemon", newer, 2, err,
+	ASSERT_EQ(0, sqldb_migrate(db_sqlite(self->d), "daemon", newer, 3, err,
 				   sizeof(err)));
 	db_close(self->d);
 	self->d = db_open(self->path, self->err, sizeof(self->err));
 	EXPECT_EQ(NULL, self->d);
-	EXPECT_NE(NULL, strstr(self->err, "newer than this program's 1"))
+	EXPECT_NE(NULL, strstr(self->err, "newer than this program's 2"))
 		TH_LOG("%s", self->err);
+}
+
+/*
+ * A database of the first schema, with a device, opened by this program:
+ * step 2 adds the cloud registration (none yet) and the settings.
+ */
+TEST_F(db, migration_from_1)
+{
+	struct db_device v = dev("02:00:00:00:00:a1", 5), got;
+	char buf[64];
+	sqlite3 *raw;
+
+	ASSERT_EQ(1, db_device_put(self->d, &v));
+	db_close(self->d);
+	self->d = NULL;
+	/* Back to version 1: what the first release left. */
+	raw = sqldb_open(self->path, self->err, sizeof(self->err));
+	ASSERT_NE(NULL, raw);
+	ASSERT_EQ(0, sqldb_exec(raw, "DROP TABLE meta;"
+				"ALTER TABLE devices DROP COLUMN registered;"
+				"UPDATE schema_version SET version = 1"
+				" WHERE component = 'daemon'", "downgrade",
+				self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	sqldb_close(raw);
+	self->d = db_open(self->path, self->err, sizeof(self->err));
+	ASSERT_NE(NULL, self->d) TH_LOG("%s", self->err);
+	EXPECT_EQ(2, sqldb_version(db_sqlite(self->d), "daemon", self->err,
+				   sizeof(self->err)));
+	ASSERT_EQ(0, db_device_get(self->d, v.mac, &got));
+	EXPECT_EQ(-ENOENT, db_registered_get(self->d, v.mac, buf, sizeof(buf)));
+	EXPECT_EQ(-ENOENT, db_meta_get(self->d, "cloud_gateway", buf, sizeof(buf)));
+}
+
+/* What was registered at the service server, per device; settings. */
+TEST_F(db, registrations)
+{
+	struct db_device a = dev("02:00:00:00:00:a1", 5), b = dev("02:00:00:00:00:a2", 5);
+	char buf[64];
+
+	ASSERT_EQ(1, db_device_put(self->d, &a));
+	ASSERT_EQ(1, db_device_put(self->d, &b));
+	EXPECT_EQ(-ENOENT, db_registered_get(self->d, a.mac, buf, sizeof(buf)));
+	EXPECT_EQ(0, db_registered_set(self->d, a.mac, "{\"type\":\"stb\"}"));
+	EXPECT_EQ(0, db_registered_set(self->d, b.mac, "x"));
+	ASSERT_EQ(0, db_registered_get(self->d, a.mac, buf, sizeof(buf)));
+	EXPECT_STREQ("{\"type\":\"stb\"}", buf);
+	/* An update of the device keeps it. */
+	a.last_seen = 9;
+	EXPECT_EQ(0, db_device_put(self->d, &a));
+	ASSERT_EQ(0, db_registered_get(self->d, a.mac, buf, sizeof(buf)));
+	/* Another gateway registration: every device again. */
+	EXPECT_EQ(0, db_registered_clear(self->d));
+	EXPECT_EQ(-ENOENT, db_registered_get(self->d, a.mac, buf, sizeof(buf)));
+	EXPECT_EQ(-ENOENT, db_registered_get(self->d, b.mac, buf, sizeof(buf)));
+	EXPECT_EQ(-ENOENT, db_registered_get(self->d, "02:00:00:00:00:ff", buf,
+					     sizeof(buf)));
+
+	EXPECT_EQ(-ENOENT, db_meta_get(self->d, "k", buf, sizeof(buf)));
+	EXPECT_EQ(0, db_meta_put(self->d, "k", "one"));
+	EXPECT_EQ(0, db_meta_put(self->d, "k", "two"));
+	ASSERT_EQ(0, db_meta_get(self->d, "k", buf, sizeof(buf)));
+	EXPECT_STREQ("two", buf);
 }
 
 TEST_F(db, devices_roundtrip)

@@ -3,9 +3,11 @@
  * i62608d's policy file: the grammar of docs/i62608d.md accepted, every
  * error reported as FILE:LINE: with what was wrong, hostile input (long
  * lines, NUL bytes, unterminated quotes, too many of anything) refused
- * without harm, and rules matched as documented.
+ * without harm, rules matched as documented, and the cloud client's
+ * settings taken as the client takes them.
  */
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +197,31 @@ static const struct {
 	{ "lan 192.168.1.0/24\nrule a\x01\n", "policy.conf:2: control character 0x01" },
 	{ "lan 192.168.1.0/24\n\xff\xfe\n", "policy.conf:2: unknown statement '\\xff\\xfe'" },
 	{ "lan 192.168.1.0/24\na b c d e f g h i j k l m n o p q r s t u v w x y z\n", "policy.conf:2: more than 24 words on a line" },
+	/* The cloud client's settings and the gateway's identity. */
+	{ "lan 192.168.1.0/24\ncloud_bogus 1\n", "policy.conf:2: cloud_bogus: not a setting of the cloud client" },
+	{ "lan 192.168.1.0/24\ncloud_Service_url x\n", "policy.conf:2: unknown statement 'cloud_Service_url'" },
+	{ "lan 192.168.1.0/24\ncloud_service_url http://h\n", "policy.conf:2: cloud_service_url: 'http://h' is not https://HOST[:PORT]" },
+	{ "lan 192.168.1.0/24\ncloud_service_url https://h/v1\n", "is not https://HOST[:PORT] (no path" },
+	{ "lan 192.168.1.0/24\ncloud_gateway_id \"a b\"\n", "policy.conf:2: cloud_gateway_id: 'a b' is not a gateway id" },
+	{ "lan 192.168.1.0/24\ncloud_poll_period 10x\n", "policy.conf:2: cloud_poll_period:" },
+	{ "lan 192.168.1.0/24\ncloud_timeout 1s 2s\n", "policy.conf:2: cloud_timeout: expected 'cloud_timeout VALUE'" },
+	{ "lan 192.168.1.0/24\ncloud_ca /a\ncloud_ca /b\n", "policy.conf:3: cloud_ca given twice (first on line 2)" },
+	{ "lan 192.168.1.0/24\nrule a\ncloud_ca /a\n", "policy.conf:3: cloud_ca: global statements come before the first rule" },
+	{ "lan 192.168.1.0/24\ncloud_gateway_id g\ncloud_service_url https://h\n", "policy.conf:3: cloud_service_url needs 'identity vendor V model M'" },
+	{ "lan 192.168.1.0/24\nidentity vendor V\n", "policy.conf:2: identity: expected 'identity vendor V model M [serial S] [firmware F]'" },
+	{ "lan 192.168.1.0/24\nidentity vendor V serial S\n", "policy.conf:2: identity: vendor and model are required" },
+	{ "lan 192.168.1.0/24\nidentity vendor V model M color red\n", "policy.conf:2: identity: 'color' is not vendor, model, serial or firmware" },
+	{ "lan 192.168.1.0/24\nidentity vendor V model M vendor W\n", "policy.conf:2: identity: vendor given twice" },
+	{ "lan 192.168.1.0/24\nidentity vendor \"V\xc3\xa9\" model M\n", "policy.conf:2: identity: vendor 'V\\xc3\\xa9' is not 1 to 64 printable ASCII characters" },
+	{ "lan 192.168.1.0/24\nidentity vendor V model M\nidentity vendor V model M\n", "policy.conf:3: identity given twice (first on line 2)" },
+	/* Where forwards go. */
+	{ "lan 192.168.1.0/24\ngateway-backend pf\n", "policy.conf:2: gateway-backend: expected 'gateway-backend nftables' or 'gateway-backend upnp URL|discover [lease SECONDS]'" },
+	{ "lan 192.168.1.0/24\ngateway-backend upnp https://igd/x.xml\n", "policy.conf:2: gateway-backend: 'https://igd/x.xml' is not an http:// URL" },
+	{ "lan 192.168.1.0/24\ngateway-backend upnp \"http://igd/a b\"\n", "policy.conf:2: gateway-backend: 'http://igd/a b' is not an http:// URL" },
+	{ "lan 192.168.1.0/24\ngateway-backend upnp discover lease 30\n", "policy.conf:2: gateway-backend: lease '30' is not 0 (permanent) or 60 to 604800 seconds" },
+	{ "lan 192.168.1.0/24\ngateway-backend upnp discover lease 604801\n", "lease '604801' is not 0" },
+	{ "lan 192.168.1.0/24\ngateway-backend upnp discover ttl 60\n", "policy.conf:2: gateway-backend: expected" },
+	{ "lan 192.168.1.0/24\ngateway-backend nftables\ngateway-backend nftables\n", "policy.conf:3: gateway-backend given twice (first on line 2)" },
 };
 
 TEST(errors_have_line_numbers)
@@ -264,7 +291,25 @@ TEST(hostile_sizes)
 	for (i = 0; n + 8 < big && i < 5000; i++)
 		n += (size_t)sprintf(text + n, "junk\n");
 	EXPECT_EQ(NULL, policy_parse(text, n, "policy.conf", err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "5000 errors, the first 20 shown")) TH_LOG("%s", err);
+	{
+		const char *tail = strstr(err, "\npolicy.conf: 5000 errors, the first ");
+		unsigned int shown = 0, lines = 0;
+		const char *c;
+
+		ASSERT_NE(NULL, tail) TH_LOG("%s", err);
+		ASSERT_EQ(1, sscanf(tail, "\npolicy.conf: 5000 errors, the first %u shown",
+				    &shown));
+		/* As many as fit whole, at most 20, each on its line. */
+		EXPECT_LE(shown, 20);
+		EXPECT_GE(shown, 15);
+		for (c = err; *c; c++)
+			lines += *c == '\n';
+		EXPECT_EQ(shown, lines);
+	}
+	/* In a smaller buffer: fewer shown, the count still there. */
+	EXPECT_EQ(NULL, policy_parse(text, n, "policy.conf", err, 1024));
+	EXPECT_NE(NULL, strstr(err, "\npolicy.conf: 5000 errors, the first 4 shown")) TH_LOG("%s", err);
+	EXPECT_LT(strlen(err), 1024);
 	EXPECT_LT(strlen(err), sizeof(err));
 
 	/* A tiny error buffer is never overrun. */
@@ -299,6 +344,106 @@ TEST(load_from_file)
 	EXPECT_NE(NULL, strstr(err, "No such file or directory"));
 	EXPECT_EQ(NULL, policy_load("/tmp", err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "not a regular file"));
+}
+
+/* The cloud client's settings: taken as cloud_conf_set() takes them. */
+TEST(cloud_settings)
+{
+	static const char text[] =
+		"lan 192.168.1.0/24\n"
+		"identity vendor Example model \"HG 1\" firmware 2.1\n"
+		"cloud_gateway_id gw-1\n"
+		"cloud_service_url https://cloud.example:8443/\n"
+		"cloud_failure_url https://[::1]:9000\n"
+		"cloud_cert /etc/i62608/gw.crt\n"
+		"cloud_key /etc/i62608/gw.key\n"
+		"cloud_ca /etc/i62608/ca.crt\n"
+		"cloud_poll_period 10s\n"
+		"cloud_quality_period 0\n"
+		"rule a\n";
+	char err[1024], path[] = "/tmp/policy_test.XXXXXX", *t;
+	struct policy *p = parse(text, err, sizeof(err));
+	int fd;
+
+	ASSERT_NE(NULL, p) TH_LOG("%s", err);
+	EXPECT_TRUE(p->has_cloud);
+	EXPECT_STREQ("gw-1", p->cloud.gateway_id);
+	EXPECT_STREQ("https://cloud.example:8443", p->cloud.url[CLOUD_ROLE_SERVICE]);
+	EXPECT_STREQ("https://[::1]:9000", p->cloud.url[CLOUD_ROLE_FAILURE]);
+	EXPECT_STREQ("", p->cloud.url[CLOUD_ROLE_QUALITY]);
+	EXPECT_EQ(10000, p->cloud.poll_period_ms);
+	EXPECT_EQ(0, p->cloud.quality_period_ms);
+	/* Not given: the client's defaults. */
+	EXPECT_EQ(1000, p->cloud.backoff_min_ms);
+	EXPECT_STREQ("Example", p->ident.vendor);
+	EXPECT_STREQ("HG 1", p->ident.model);
+	EXPECT_STREQ("", p->ident.serial);
+	EXPECT_STREQ("2.1", p->ident.firmware);
+	policy_free(p);
+
+	/* Without cloud_* statements there is no cloud. */
+	p = parse("lan 192.168.1.0/24\n", err, sizeof(err));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(p->has_cloud);
+	policy_free(p);
+
+	/* Loaded from a file, the settings must be usable: files readable. */
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+	EXPECT_EQ(NULL, policy_load(path, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "cloud_cert /etc/i62608/gw.crt: No such file or directory"))
+		TH_LOG("%s", err);
+	/* The same with the files there. */
+	t = malloc(strlen(text) + 256);
+	ASSERT_NE(NULL, t);
+	snprintf(t, strlen(text) + 256,
+		 "lan 192.168.1.0/24\ncloud_gateway_id gw-1\n"
+		 "cloud_failure_url https://h\ncloud_cert %s\ncloud_key %s\n"
+		 "cloud_ca %s\n", path, path, path);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(t), write(fd, t, strlen(t)));
+	close(fd);
+	p = policy_load(path, err, sizeof(err));
+	EXPECT_NE(NULL, p) TH_LOG("%s", err);
+	policy_free(p);
+	/* Settings, but no server at all. */
+	snprintf(t, strlen(text) + 256, "lan 192.168.1.0/24\ncloud_gateway_id gw-1\n");
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(t), write(fd, t, strlen(t)));
+	close(fd);
+	EXPECT_EQ(NULL, policy_load(path, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "no cloud server")) TH_LOG("%s", err);
+	free(t);
+	unlink(path);
+}
+
+TEST(gateway_backend)
+{
+	char err[512];
+	struct policy *p;
+
+	p = parse("lan 10.0.0.0/8\n", err, sizeof(err));
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(POLICY_FWD_NFTABLES, p->gw.fwd_backend);
+	policy_free(p);
+	p = parse("lan 10.0.0.0/8\ngateway-backend upnp http://10.0.0.254:5000/rootDesc.xml lease 3600\n",
+		  err, sizeof(err));
+	ASSERT_NE(NULL, p) TH_LOG("%s", err);
+	EXPECT_EQ(POLICY_FWD_UPNP, p->gw.fwd_backend);
+	EXPECT_STREQ("http://10.0.0.254:5000/rootDesc.xml", p->gw.upnp_url);
+	EXPECT_EQ(3600, p->gw.upnp_lease_s);
+	policy_free(p);
+	/* Discovered, permanent. */
+	p = parse("lan 10.0.0.0/8\ngateway-backend upnp discover\n", err, sizeof(err));
+	ASSERT_NE(NULL, p) TH_LOG("%s", err);
+	EXPECT_EQ(POLICY_FWD_UPNP, p->gw.fwd_backend);
+	EXPECT_STREQ("", p->gw.upnp_url);
+	EXPECT_EQ(0, p->gw.upnp_lease_s);
+	policy_free(p);
 }
 
 TEST(matching)

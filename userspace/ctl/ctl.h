@@ -75,5 +75,6 @@ extern const struct ctl_cmd ctl_pair_cmds[];
 extern const struct ctl_cmd ctl_config_cmds[];
 extern const struct ctl_cmd ctl_device_cmds[];
 extern const struct ctl_cmd ctl_daemon_cmds[];
+extern const struct ctl_cmd ctl_cloud_cmds[];
 
 #endif /* I62608_CTL_H */

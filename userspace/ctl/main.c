@@ -27,6 +27,7 @@ static const struct ctl_cmd *const cmd_tables[] = {
 	ctl_config_cmds,
 	ctl_device_cmds,
 	ctl_daemon_cmds,
+	ctl_cloud_cmds,
 };
 
 #define N_TABLES (sizeof(cmd_tables) / sizeof(cmd_tables[0]))

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cloud.h"
 #include "db.h"
 #include "knl.h"
 #include "policy.h"
@@ -28,6 +29,23 @@
 
 struct ctlsrv;
 struct gwsync;
+struct quality;
+struct i62608_report;
+struct json_object;
+
+/* The cloud client in the daemon (cloudlink.c). */
+struct cloudlink {
+	struct cloud *c;		/* the worker, or NULL */
+	bool on;			/* the policy in force has cloud_* settings */
+	struct cloud_conf conf;		/* those settings */
+	struct policy_identity ident;
+	char error[256];		/* why the worker does not run, or "" */
+	bool kick;			/* enqueued: cloud_kick() after the commit */
+	bool diag_more;			/* diagnosis requests left for the next turn */
+	bool requeued;			/* those of a stopped daemon made new again */
+	struct quality *quality;	/* counters of the last quality report */
+	uint64_t enqueued, enqueue_errors, diagnoses, quality_reports;
+};
 
 struct daemon_stats {
 	uint64_t events;		/* notifications handled */
@@ -58,6 +76,7 @@ struct daemon {
 	bool gw_dirty;			/* rules changed since the last sync */
 	char gw_backend[160];		/* what syncs the rules, for status */
 	struct daemon_stats st;
+	struct cloudlink cloud;
 	bool resync;			/* notifications were lost */
 	int64_t act_hold;		/* after a database error (monotonic) */
 	bool stop;
@@ -88,8 +107,62 @@ int engine_pin(struct daemon *d, const char *mac, bool pin, char *err,
 	       size_t errlen);
 int engine_forget(struct daemon *d, const char *mac, char *err, size_t errlen);
 
+/* The overrides the cloud client changed, each decided again. */
+void engine_overrides(struct daemon *d);
+/*
+ * Send every present device's desired configuration again (a diagnosis
+ * request's config_reread). Returns how many, or -errno.
+ */
+int engine_resend_all(struct daemon *d);
+
 /* Read the policy again; on error keep the one in force. */
 bool daemon_reload(struct daemon *d);
+
+/*
+ * cloudlink.c: the cloud client (userspace/cloud/cloud.h) in the daemon.
+ * cloudlink_apply() starts, restarts or stops its worker after the
+ * policy in force (at start and after a reload) and registers the
+ * gateway and the devices not registered yet.
+ */
+void cloudlink_apply(struct daemon *d);
+void cloudlink_fini(struct daemon *d);
+/* The worker's event descriptor, for poll(), or -1. */
+int cloudlink_fd(const struct daemon *d);
+/* It is readable: overrides, diagnosis requests, verdicts, quality due. */
+void cloudlink_handle(struct daemon *d);
+/* What was enqueued and committed goes now. */
+void cloudlink_flush(struct daemon *d);
+/* The policy in force gives @role a server. */
+bool cloudlink_role(const struct daemon *d, enum cloud_role role);
+/*
+ * Queue @body (consumed) as a message of @kind, in the caller's
+ * transaction, when its role has a server; then cloudlink_flush() after
+ * the commit. A message the outbox refuses (full, or the schema) is
+ * logged and counted, not an error of the transaction.
+ */
+void cloudlink_enqueue(struct daemon *d, enum cloud_kind kind, struct json_object *body);
+/*
+ * In the caller's transaction: register the device @mac of REPORT @r at
+ * the service server unless what it would send is what was sent.
+ */
+int cloudlink_register(struct daemon *d, const char *mac,
+		       const struct i62608_report *r, int64_t now);
+/* Failure reports (docs/cloud-api.md), in the caller's transaction. */
+void cloudlink_failure(struct daemon *d, const char *kind, const char *mac,
+		       int64_t now, struct json_object *extra, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* @s cleaned for the cloud's JSON: valid UTF-8, no control character. */
+struct json_object *cloudlink_str(const char *s, size_t max);
+/* The answer of the control socket's cloud_status. */
+int cloudlink_status(struct daemon *d, struct json_object *ans, char *err,
+		     size_t errlen);
+
+/* quality.c: the quality report (CLOUD_EV_QUALITY_DUE). */
+void quality_enqueue(struct daemon *d);
+void quality_free(struct quality *q);
+
+/* diag.c: the diagnosis server's requests. */
+void diag_run(struct daemon *d);
 
 /* gwsync.c: the gateway's rules (the adapter to userspace/gateway). */
 void gwsync_init(struct daemon *d);

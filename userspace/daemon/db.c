@@ -117,6 +117,15 @@ static const char *const schema_steps[] = {
 	"  mac TEXT NOT NULL DEFAULT '',"
 	"  kind TEXT NOT NULL,"
 	"  detail TEXT NOT NULL DEFAULT '');",
+	/*
+	 * 2: the cloud. What of each device the service server was sent
+	 * (its registration, to send it again when it changes), and the
+	 * daemon's own settings (the gateway's registration).
+	 */
+	"ALTER TABLE devices ADD COLUMN registered TEXT;"
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL);",
 };
 
 enum stmt {
@@ -157,6 +166,11 @@ enum stmt {
 	S_PEN_NEXT,
 	S_EV_INSERT,
 	S_EV_TRIM,
+	S_REG_GET,
+	S_REG_SET,
+	S_REG_CLEAR,
+	S_META_GET,
+	S_META_PUT,
 	S_MAX
 };
 
@@ -252,6 +266,12 @@ static const char *const sql[S_MAX] = {
 		" ON d.mac = p.mac WHERE p.state = 0 AND d.present = 1 AND d.trust = 3",
 	[S_EV_INSERT] = "INSERT INTO events (time, mac, kind, detail) VALUES (?1, ?2, ?3, ?4)",
 	[S_EV_TRIM] = "DELETE FROM events WHERE id <= ?1",
+	[S_REG_GET] = "SELECT registered FROM devices WHERE mac = ?1",
+	[S_REG_SET] = "UPDATE devices SET registered = ?2 WHERE mac = ?1",
+	[S_REG_CLEAR] = "UPDATE devices SET registered = NULL",
+	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[S_META_PUT] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 
 struct db {
@@ -1164,4 +1184,73 @@ int db_event(struct db *d, int64_t now, const char *mac, const char *kind,
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id - DB_EVENTS_MAX);
 	return done(d, s, "trimming events");
+}
+
+/* ------------------------------------------------------------ the cloud -- */
+
+int db_registered_get(struct db *d, const char *mac, char *buf, size_t size)
+{
+	sqlite3_stmt *s = stmt(d, S_REG_GET);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, mac, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		text_col(s, 0, buf, size);
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return -ENOENT;
+	return db_fail(d, "reading a registration");
+}
+
+int db_registered_set(struct db *d, const char *mac, const char *value)
+{
+	sqlite3_stmt *s = stmt(d, S_REG_SET);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, mac, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return done(d, s, "recording a registration");
+}
+
+int db_registered_clear(struct db *d)
+{
+	sqlite3_stmt *s = stmt(d, S_REG_CLEAR);
+
+	return s ? done(d, s, "clearing the registrations") : -EIO;
+}
+
+int db_meta_get(struct db *d, const char *key, char *buf, size_t size)
+{
+	sqlite3_stmt *s = stmt(d, S_META_GET);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		text_col(s, 0, buf, size);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : db_fail(d, "reading a setting");
+}
+
+int db_meta_put(struct db *d, const char *key, const char *value)
+{
+	sqlite3_stmt *s = stmt(d, S_META_PUT);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return done(d, s, "recording a setting");
 }

@@ -217,4 +217,17 @@ int64_t db_pending_next(struct db *d);
 int db_event(struct db *d, int64_t now, const char *mac, const char *kind,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * The cloud: what of the device was registered at the service server
+ * (its identity, as cloudlink.c writes it), NULL never (-ENOENT); all
+ * cleared when the gateway registers anew.
+ */
+int db_registered_get(struct db *d, const char *mac, char *buf, size_t size);
+int db_registered_set(struct db *d, const char *mac, const char *value);
+int db_registered_clear(struct db *d);
+
+/* The daemon's own settings (table meta): -ENOENT when not set. */
+int db_meta_get(struct db *d, const char *key, char *buf, size_t size);
+int db_meta_put(struct db *d, const char *key, const char *value);
+
 #endif /* I62608D_DB_H */

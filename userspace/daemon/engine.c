@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <json-c/json.h>
 
 #include <linux/i62608.h>
 
@@ -70,6 +71,23 @@ static void fmt_ip4(uint32_t a, char *buf, size_t size)
 	struct in_addr in = { .s_addr = htonl(a) };
 
 	inet_ntop(AF_INET, &in, buf, (socklen_t)size);
+}
+
+/* Whether "a.b.c.d/p" is an address of the policy's LAN. */
+static bool on_lan(const struct policy *p, const char *addr)
+{
+	char ip[INET_ADDRSTRLEN];
+	struct in_addr in;
+	size_t n = strcspn(addr, "/");
+	uint32_t mask = p->lan_plen ? ~0U << (32 - p->lan_plen) : 0;
+
+	if (n >= sizeof(ip))
+		return false;
+	memcpy(ip, addr, n);
+	ip[n] = 0;
+	if (inet_pton(AF_INET, ip, &in) != 1)
+		return false;
+	return (ntohl(in.s_addr) & mask) == p->lan;
 }
 
 /* The results of an answer, "applied,unchanged,refused:invalid". */
@@ -361,6 +379,20 @@ static int decide(struct daemon *d, const char *mac, int64_t now)
 				 des->address[0] ? " " : "", des->address);
 			if (des->note[0])
 				log_info("%s: %s", mac, des->note);
+			/* The LAN was renumbered under it: said once, here. */
+			if (have_old && old->address[0] && des->address[0] &&
+			    strcmp(old->address, des->address) &&
+			    !on_lan(d->policy, old->address)) {
+				log_info("%s: renumbered: %s is not on the LAN any more, %s instead",
+					 mac, old->address, des->address);
+				ret = db_event(d->db, now, mac, "renumbered",
+					       "%s -> %s (configuration %lld -> %lld)",
+					       old->address, des->address,
+					       (long long)old->generation,
+					       (long long)des->generation);
+				if (ret)
+					goto out;
+			}
 			ret = db_event(d->db, now, mac, "decided",
 				       "configuration %lld: rule %s, address %s %s%s%s",
 				       (long long)des->generation,
@@ -465,8 +497,19 @@ static int record_agent(struct daemon *d, const struct i62608_agent_info *a,
 	if (ret)
 		return ret;
 	if (a->report && a->report_len) {
+		struct i62608_report *r;
+
 		ret = db_report_add(d->db, dev.mac, DB_REPORT, a->epoch, a->report_id,
 				    a->report, a->report_len, now);
+		if (ret)
+			return ret;
+		/* Registered at the service server with what it reports. */
+		r = malloc(sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		if (!i62608_report_decode(a->report, a->report_len, r))
+			ret = cloudlink_register(d, dev.mac, r, now);
+		free(r);
 		if (ret)
 			return ret;
 	}
@@ -504,17 +547,36 @@ struct lost_arg {
 static int lost_txn(struct daemon *d, void *arg)
 {
 	struct lost_arg *l = arg;
+	int64_t now = now_ms();
+	struct db_device dev;
 	char mac[18];
 	int ret;
 
 	db_mac_str(l->a->mac, mac);
-	ret = db_device_set_present(d->db, mac, false);
+	ret = db_device_get(d->db, mac, &dev);
 	if (ret == -ENOENT)
 		return 0;	/* never recorded: nothing to say */
+	if (!ret)
+		ret = db_device_set_present(d->db, mac, false);
 	if (ret)
 		return ret;
 	log_info("%s: lost (%s)", mac, i62608_reason_name(l->reason));
-	return db_event(d->db, now_ms(), mac, "device_lost", "%s",
+	/*
+	 * A device that stopped answering is a failure; one that said BYE,
+	 * was removed by an operator, or whose gateway interface or
+	 * namespace went is not the device's.
+	 */
+	if (dev.present && l->reason == I62608_REASON_TTL_EXPIRED) {
+		char ttl[32] = "";
+
+		if (I62608_AGENT_HAS(l->a, I62608_AGENT_A_TTL))
+			snprintf(ttl, sizeof(ttl), " of %u s", l->a->ttl);
+		cloudlink_failure(d, "device_lost", mac, now, NULL,
+				  "%s%s%s (%s) was not heard from for its TTL%s on %s",
+				  dev.vendor, *dev.vendor ? " " : "", dev.model,
+				  *dev.name ? dev.name : "no name", ttl, dev.ifname);
+	}
+	return db_event(d->db, now, mac, "device_lost", "%s",
 			i62608_reason_name(l->reason));
 }
 
@@ -534,6 +596,80 @@ struct result_arg {
 	const struct i62608_cfg_result *r;
 	struct db_pending p;
 };
+
+/* The failure report's limit on items. */
+#define FAILURE_ITEMS_MAX 48
+
+/*
+ * The items of the request @p sent, as `config send` names them, each
+ * with the agent's reason when it refused it: the refused ones only
+ * (@refused), or all. NULL when out of memory.
+ */
+static json_object *failure_items(const struct db_pending *p,
+				  const struct i62608_cfg_result *r, bool refused)
+{
+	json_object *arr = json_object_new_array();
+	uint8_t status[256], reason[256];
+	bool answered[256] = { false };
+	struct i62608_tlv_iter it;
+	struct i62608_elem t;
+	unsigned int i = 0;
+	char line[128];
+
+	if (!arr)
+		return NULL;
+	i62608_tlv_iter_init(&it, r->results, r->results ? r->results_len : 0);
+	while (r->results && i62608_tlv_next(&it, &t) > 0) {
+		const struct i62608_tlv_cfg_result *cr = (const void *)t.val;
+
+		if (t.type != I62608_TLV_CFG_RESULT || t.len < sizeof(*cr))
+			continue;
+		answered[cr->item] = true;
+		status[cr->item] = cr->status;
+		reason[cr->item] = cr->reason;
+	}
+	i62608_tlv_iter_init(&it, p->items, p->items_len);
+	for (i = 0; i62608_tlv_next(&it, &t) > 0 && i < 256; i++) {
+		bool no = answered[i] && status[i] == I62608_CFG_REFUSED;
+		json_object *o;
+
+		if ((refused && !no) || json_object_array_length(arr) == FAILURE_ITEMS_MAX)
+			continue;
+		ctl_cfg_item_str(t.type, t.val, t.len, line, sizeof(line));
+		o = json_object_new_object();
+		if (!o)
+			break;
+		json_object_object_add(o, "item", cloudlink_str(line, 128));
+		if (no)
+			json_object_object_add(o, "reason", json_object_new_string(
+				ctl_cfg_reason_name(reason[i])));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* A refusal, or a request's first timeout, to the failure server. */
+static void report_failure(struct daemon *d, const struct db_pending *p,
+			   const struct i62608_cfg_result *r, int64_t now)
+{
+	bool refused = r->outcome == I62608_OUTCOME_NACKED;
+	json_object *extra;
+
+	/* Timeouts are retried with backoff: the first of each says it. */
+	if (!refused && (r->outcome != I62608_OUTCOME_TIMEOUT || p->attempts > 1))
+		return;
+	if (!cloudlink_role(d, CLOUD_ROLE_FAILURE))
+		return;
+	extra = json_object_new_object();
+	if (extra) {
+		json_object_object_add(extra, "request_id", json_object_new_int64(r->id));
+		json_object_object_add(extra, "items", failure_items(p, r, refused));
+	}
+	cloudlink_failure(d, refused ? "config_refused" : "config_timeout", p->mac,
+			  now, extra, "configuration %lld, request %u: %s after %u tries",
+			  (long long)p->generation, r->id, refused ?
+			  "refused" : "no answer", r->tries);
+}
 
 static int result_txn(struct daemon *d, void *arg)
 {
@@ -572,6 +708,7 @@ static int result_txn(struct daemon *d, void *arg)
 			       ap.results[0] ? ": " : "", ap.results);
 	if (ret)
 		return ret;
+	report_failure(d, p, r, now);
 	switch (r->outcome) {
 	case I62608_OUTCOME_ACKED:
 	case I62608_OUTCOME_NACKED:
@@ -804,6 +941,54 @@ void engine_replan_all(struct daemon *d, const char *why)
 }
 
 /* ------------------------------------------------------------------ */
+/* Policy                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Each line of a multi-line message, logged at @level. */
+static void log_lines(int level, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		dlog(level, "%.*s", (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+bool daemon_reload(struct daemon *d)
+{
+	char err[sizeof(d->policy_error)];
+	struct policy *p;
+
+	p = policy_load(d->policy_path, err, sizeof(err));
+	if (!p) {
+		/* The daemon goes on as it was: a warning, not an error. */
+		log_warn("the new policy is refused, the one in force stays:");
+		log_lines(LOG_WARNING, err);
+		snprintf(d->policy_error, sizeof(d->policy_error), "%s", err);
+		db_event(d->db, now_ms(), NULL, "policy_refused", "%.200s", err);
+		return false;
+	}
+	policy_free(d->policy);
+	d->policy = p;
+	d->policy_loaded = now_ms();
+	d->policy_error[0] = 0;
+	log_info("policy %s: %u rules, %u pools", d->policy_path, p->n_rules,
+		 p->n_pools);
+	db_event(d->db, now_ms(), NULL, "policy_loaded", "%u rules, %u pools",
+		 p->n_rules, p->n_pools);
+	engine_replan_all(d, "the policy was reloaded");
+	/* Its gateway plumbing and cloud settings may have changed too. */
+	d->gw_dirty = true;
+	cloudlink_apply(d);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Acting                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -922,8 +1107,7 @@ int64_t engine_next(struct daemon *d)
 	return t > d->act_hold ? t : d->act_hold;
 }
 
-/* The overrides the cloud client changed, each decided again. */
-static void overrides_changed(struct daemon *d)
+void engine_overrides(struct daemon *d)
 {
 	struct cloud_override o;
 	unsigned int n = 0;
@@ -987,7 +1171,77 @@ void engine_tick(struct daemon *d)
 	}
 	if (gwsync_retry_due(d))
 		d->gw_dirty = true;
-	overrides_changed(d);
+	/* Overrides written by others than the worker are seen too. */
+	engine_overrides(d);
+}
+
+struct resend {
+	struct daemon *d;
+	int64_t now;
+	int n;
+};
+
+static int resend_one(void *arg, const char *mac)
+{
+	struct resend *rs = arg;
+	struct daemon *d = rs->d;
+	struct db_desired *des = malloc(sizeof(*des));
+	struct db_pending p;
+	struct db_device dev;
+	int ret;
+
+	if (!des)
+		return -ENOMEM;
+	ret = db_device_get(d->db, mac, &dev);
+	if (!ret)
+		ret = db_desired_get(d->db, mac, des);
+	if (ret == -ENOENT || (!ret && (!dev.present ||
+					dev.trust != I62608_TRUST_AUTHENTICATED ||
+					!des->items_len))) {
+		ret = 0;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	ret = db_pending_get(d->db, mac, &p);
+	if (ret && ret != -ENOENT)
+		goto out;
+	/* In flight already: its answer says what the device holds. */
+	if (!ret && p.state == DB_PENDING_SENT) {
+		ret = 0;
+		goto out;
+	}
+	memset(&p, 0, sizeof(p));
+	snprintf(p.mac, sizeof(p.mac), "%s", mac);
+	p.state = DB_PENDING_QUEUED;
+	p.generation = des->generation;
+	p.not_before = rs->now;
+	snprintf(p.reason, sizeof(p.reason), "configuration read again");
+	ret = db_pending_put(d->db, &p);
+	if (!ret)
+		rs->n++;
+out:
+	free(des);
+	return ret;
+}
+
+static int resend_txn(struct daemon *d, void *arg)
+{
+	return db_devices_each(d->db, resend_one, arg);
+}
+
+int engine_resend_all(struct daemon *d)
+{
+	struct resend rs = { .d = d, .now = now_ms() };
+	int ret = in_txn(d, resend_txn, &rs);
+
+	if (ret)
+		return ret;
+	log_info("every present device's configuration is sent again: %d devices",
+		 rs.n);
+	/* Sent now, before an event could decide them again. */
+	engine_act(d);
+	return rs.n;
 }
 
 /* ------------------------------------------------------------------ */

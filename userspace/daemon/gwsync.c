@@ -10,8 +10,9 @@
  *
  * Which backend applies what is the policy's plumbing (docs/i62608d.md,
  * THE GATEWAY): `wan` and `lan-interface` give the nftables table its
- * forwards and QoS marking, `dhcp-hosts` dnsmasq its reservations,
- * `igmp-proxy` the IGMP proxy. A kind of rule without its backend is only
+ * forwards and QoS marking, unless `gateway-backend upnp` sends the
+ * forwards to a separate router's UPnP IGD; `dhcp-hosts` gives dnsmasq
+ * its reservations, `igmp-proxy` the IGMP proxy. A kind of rule without its backend is only
  * recorded (state "desired"). Every rule ends "synced", "failed" (with
  * the backend's sentence), or "conflict" (a second forward of one port, a
  * second marking of one address: the older rule wins).
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <json-c/json.h>
 
 #include "daemon.h"
 #include "gw.h"
@@ -31,6 +33,9 @@
 
 #define GW_RETRY_MS	30000
 
+/* UPnP leases are renewed at half their time; "permanent" ones hourly. */
+#define UPNP_RESYNC_MS	(3600 * 1000)
+
 struct gwsync {
 	struct gw_nft *nft;
 	bool nft_used;			/* our table was written: keep it synced */
@@ -38,6 +43,10 @@ struct gwsync {
 	bool failed;
 	int64_t retry_at;		/* monotonic */
 	char igmp_conf[256], igmp_pid[256];
+	struct gw_upnp *upnp;		/* the IGD of gateway-backend upnp */
+	char upnp_url[POLICY_PATH_MAX];	/* what it was opened with */
+	uint32_t upnp_lease_s;
+	int64_t upnp_resync_at;		/* monotonic: renew the leases */
 };
 
 /* A rule of the database, parsed back, with what becomes of it. */
@@ -51,6 +60,8 @@ struct rule {
 	uint8_t dscp, priority;
 	const char *state;
 	char error[160];
+	char spec[96];			/* as the database keeps it */
+	char was[16];			/* its state before this sync */
 };
 
 struct rules {
@@ -113,6 +124,8 @@ static int collect(void *arg, const struct db_gw_rule *r)
 		return 0;
 	}
 	rs->v[rs->n].state = "desired";
+	snprintf(rs->v[rs->n].spec, sizeof(rs->v[rs->n].spec), "%s", r->spec);
+	snprintf(rs->v[rs->n].was, sizeof(rs->v[rs->n].was), "%s", r->state);
 	rs->n++;
 	return 0;
 }
@@ -156,6 +169,9 @@ static int sync_nft(struct daemon *d, struct rules *rs)
 		struct rule *r = &rs->v[i];
 
 		if (r->kind == PLAN_GW_FORWARD) {
+			/* The IGD's (sync_upnp()). */
+			if (g->fwd_backend == POLICY_FWD_UPNP)
+				continue;
 			if (!g->wan[0]) {
 				snprintf(r->error, sizeof(r->error),
 					 "no 'wan' in the policy: not applied");
@@ -223,6 +239,7 @@ static int sync_nft(struct daemon *d, struct rules *rs)
 		struct rule *r = &rs->v[i];
 
 		if ((r->kind != PLAN_GW_FORWARD && r->kind != PLAN_GW_QOS) ||
+		    (r->kind == PLAN_GW_FORWARD && g->fwd_backend == POLICY_FWD_UPNP) ||
 		    !strcmp(r->state, "conflict") || r->error[0])
 			continue;
 		r->state = ret ? "failed" : "synced";
@@ -238,6 +255,128 @@ out:
 	free(fwd);
 	free(qos);
 	return ret;
+}
+
+/* ------------------------------------------------------------ UPnP IGD -- */
+
+static void upnp_close(struct gwsync *s)
+{
+	gw_upnp_close(s->upnp);
+	s->upnp = NULL;
+	s->upnp_url[0] = 0;
+}
+
+/*
+ * The forwards on a separate router through UPnP IGD (gateway-backend
+ * upnp): our mappings made exactly the forwards, each rule then synced
+ * if the IGD lists its mapping as ours, failed otherwise. UPnP has no
+ * transactions: a sync goes on past a refusal, and the IGD's list says
+ * which of ours are there.
+ */
+static int sync_upnp(struct daemon *d, struct rules *rs)
+{
+	const struct policy_gateway *g = &d->policy->gw;
+	struct gwsync *s = d->gw;
+	struct gw_upnp_opts o = {
+		.url = g->upnp_url[0] ? g->upnp_url : NULL,
+		.lease_s = g->upnp_lease_s,
+	};
+	struct gw_upnp_mapping *m = NULL;
+	struct gw_forward *fwd;
+	char err[GW_ERRLEN], why[GW_ERRLEN] = "";
+	size_t i, j, n = 0, nm = 0;
+	int ret, lret;
+
+	if (g->fwd_backend != POLICY_FWD_UPNP) {
+		/* Back to nftables: ours leave the IGD used before. */
+		if (s->upnp) {
+			if (gw_upnp_remove(s->upnp, err, sizeof(err)) < 0)
+				log_warn("gateway: UPnP IGD: our mappings stay: %s", err);
+			else
+				log_info("gateway: UPnP IGD: our mappings removed");
+			upnp_close(s);
+		}
+		return 0;
+	}
+	fwd = calloc(rs->n + 1, sizeof(*fwd));
+	if (!fwd)
+		return -ENOMEM;
+	for (i = 0; i < rs->n; i++) {
+		struct rule *r = &rs->v[i];
+
+		if (r->kind != PLAN_GW_FORWARD)
+			continue;
+		for (j = 0; j < n; j++)
+			if (fwd[j].proto == r->proto && fwd[j].ext_port == r->port)
+				break;
+		if (j < n) {
+			r->state = "conflict";
+			snprintf(r->error, sizeof(r->error),
+				 "the port is forwarded to %s already", fwd[j].tag);
+			continue;
+		}
+		fwd[n] = (struct gw_forward){
+			.proto = r->proto, .ext_port = r->port,
+			.addr = r->addr, .int_port = r->to_port,
+		};
+		tag_of(r->mac, fwd[n++].tag);
+	}
+	/* Another IGD, or another lease: opened anew (ours leave the old). */
+	if (s->upnp && (strcmp(s->upnp_url, g->upnp_url) ||
+			s->upnp_lease_s != g->upnp_lease_s)) {
+		if (gw_upnp_remove(s->upnp, err, sizeof(err)) < 0)
+			log_warn("gateway: UPnP IGD: our mappings stay on the IGD used before: %s",
+				 err);
+		upnp_close(s);
+	}
+	if (!s->upnp) {
+		s->upnp = gw_upnp_open(&o, err, sizeof(err));
+		if (!s->upnp) {
+			ret = -EIO;
+			set_all(rs, PLAN_GW_FORWARD, "failed", err);
+			log_warn("gateway: UPnP IGD: %s", err);
+			goto out;
+		}
+		snprintf(s->upnp_url, sizeof(s->upnp_url), "%s", g->upnp_url);
+		s->upnp_lease_s = g->upnp_lease_s;
+		log_info("gateway: UPnP IGD %s, control URL %s, our address %s",
+			 g->upnp_url[0] ? g->upnp_url : "(discovered)",
+			 gw_upnp_control_url(s->upnp), gw_upnp_lan_addr(s->upnp));
+	}
+	ret = gw_upnp_sync(s->upnp, fwd, n, err, sizeof(err));
+	if (ret > 0)
+		log_info("gateway: UPnP IGD: %d mappings added or deleted, %zu ours", ret, n);
+	lret = gw_upnp_list(s->upnp, &m, &nm, why, sizeof(why));
+	for (i = 0; i < rs->n; i++) {
+		struct rule *r = &rs->v[i];
+		bool there = false;
+
+		if (r->kind != PLAN_GW_FORWARD || !strcmp(r->state, "conflict"))
+			continue;
+		for (j = 0; lret >= 0 && j < nm && !there; j++)
+			there = m[j].ours && m[j].f.proto == r->proto &&
+				m[j].f.ext_port == r->port &&
+				m[j].f.addr.s_addr == r->addr.s_addr &&
+				m[j].f.int_port == r->to_port;
+		r->state = there ? "synced" : "failed";
+		snprintf(r->error, sizeof(r->error), "%.159s", there ? "" :
+			 ret < 0 ? err : lret < 0 ? why :
+			 "the IGD does not list the mapping");
+	}
+	free(m);
+	if (ret < 0)
+		log_warn("gateway: UPnP IGD: %s", err);
+	if (lret < 0) {
+		/* The IGD restarted elsewhere or went: found again next time. */
+		log_warn("gateway: UPnP IGD: its mappings cannot be listed: %s", why);
+		ret = lret;
+		upnp_close(s);
+	}
+	s->upnp_resync_at = mono_ms() + (g->upnp_lease_s ?
+		(int64_t)g->upnp_lease_s * 500 : UPNP_RESYNC_MS);
+out:
+	free(fwd);
+	return ret < 0 ? ret : 0;
 }
 
 /* ------------------------------------------------------------- dnsmasq -- */
@@ -330,14 +469,32 @@ static int sync_igmp(struct daemon *d, struct rules *rs)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * The rules' states, and a failure report for each rule that failed now
+ * and had not before (a backend retried every 30 s reports once).
+ */
 static int record(struct daemon *d, const struct rules *rs)
 {
+	int64_t now = now_ms();
 	size_t i;
 	int ret = db_begin(d->db);
 
-	for (i = 0; i < rs->n && !ret; i++)
-		ret = db_gw_rule_state(d->db, rs->v[i].id, rs->v[i].state,
-				       rs->v[i].error);
+	for (i = 0; i < rs->n && !ret; i++) {
+		const struct rule *r = &rs->v[i];
+
+		ret = db_gw_rule_state(d->db, r->id, r->state, r->error);
+		if (!ret && !strcmp(r->state, "failed") && strcmp(r->was, "failed")) {
+			json_object *extra = json_object_new_object();
+			char mac[18];
+
+			gw_fmt_mac(mac, sizeof(mac), r->mac);
+			if (extra)
+				json_object_object_add(extra, "rule",
+						       cloudlink_str(r->spec, 128));
+			cloudlink_failure(d, "gateway_rule", mac, now, extra,
+					  "%s", r->error);
+		}
+	}
 	if (ret) {
 		db_rollback(d->db);
 		return ret;
@@ -352,11 +509,15 @@ static void describe(struct daemon *d)
 	size_t n = 0;
 
 	d->gw_backend[0] = 0;
-	if (g->wan[0] || g->lan_if[0])
+	if (g->fwd_backend == POLICY_FWD_UPNP)
 		n += (size_t)snprintf(d->gw_backend + n, sizeof(d->gw_backend) - n,
-				      "nftables (wan %s, lan %s)",
-				      g->wan[0] ? g->wan : "-",
-				      g->lan_if[0] ? g->lan_if : "-");
+				      "UPnP IGD %.100s", g->upnp_url[0] ? g->upnp_url :
+				      "(discovered)");
+	if ((g->wan[0] && g->fwd_backend != POLICY_FWD_UPNP) || g->lan_if[0])
+		n += (size_t)snprintf(d->gw_backend + n, sizeof(d->gw_backend) - n,
+				      "%snftables (wan %s, lan %s)", n ? ", " : "",
+				      g->wan[0] && g->fwd_backend != POLICY_FWD_UPNP ?
+				      g->wan : "-", g->lan_if[0] ? g->lan_if : "-");
 	if (g->dhcp_hosts[0] && n < sizeof(d->gw_backend))
 		n += (size_t)snprintf(d->gw_backend + n, sizeof(d->gw_backend) - n,
 				      "%sdnsmasq", n ? ", " : "");
@@ -405,6 +566,7 @@ void gwsync_run(struct daemon *d)
 		return;
 	}
 	failed |= sync_nft(d, &rs) < 0;
+	failed |= sync_upnp(d, &rs) < 0;
 	failed |= sync_dnsmasq(d, &rs) < 0;
 	failed |= sync_igmp(d, &rs) < 0;
 	if (record(d, &rs))
@@ -421,13 +583,20 @@ void gwsync_run(struct daemon *d)
 
 bool gwsync_retry_due(struct daemon *d)
 {
-	return d->gw && d->gw->failed && mono_ms() >= d->gw->retry_at;
+	if (!d->gw)
+		return false;
+	/* UPnP mappings expire unless renewed, and others may remove them. */
+	if (d->gw->upnp && mono_ms() >= d->gw->upnp_resync_at)
+		return true;
+	return d->gw->failed && mono_ms() >= d->gw->retry_at;
 }
 
 void gwsync_fini(struct daemon *d)
 {
 	if (!d->gw)
 		return;
+	/* What the daemon leaves stays (mappings too): its next start syncs. */
+	gw_upnp_close(d->gw->upnp);
 	gw_nft_free(d->gw->nft);
 	free(d->gw);
 	d->gw = NULL;

@@ -90,53 +90,6 @@ static void notify(const char *state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Policy                                                              */
-/* ------------------------------------------------------------------ */
-
-/* Each line of a multi-line message, logged at @level. */
-static void log_lines(int level, const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-
-		dlog(level, "%.*s", (int)n, p);
-		p += n;
-		if (*p)
-			p++;
-	}
-}
-
-bool daemon_reload(struct daemon *d)
-{
-	char err[sizeof(d->policy_error)];
-	struct policy *p;
-
-	p = policy_load(d->policy_path, err, sizeof(err));
-	if (!p) {
-		/* The daemon goes on as it was: a warning, not an error. */
-		log_warn("the new policy is refused, the one in force stays:");
-		log_lines(LOG_WARNING, err);
-		snprintf(d->policy_error, sizeof(d->policy_error), "%s", err);
-		db_event(d->db, now_ms(), NULL, "policy_refused", "%.200s", err);
-		return false;
-	}
-	policy_free(d->policy);
-	d->policy = p;
-	d->policy_loaded = now_ms();
-	d->policy_error[0] = 0;
-	log_info("policy %s: %u rules, %u pools", d->policy_path, p->n_rules,
-		 p->n_pools);
-	db_event(d->db, now_ms(), NULL, "policy_loaded", "%u rules, %u pools",
-		 p->n_rules, p->n_pools);
-	engine_replan_all(d, "the policy was reloaded");
-	/* Its gateway plumbing may have changed too. */
-	d->gw_dirty = true;
-	return true;
-}
-
-/* ------------------------------------------------------------------ */
 /* Start                                                               */
 /* ------------------------------------------------------------------ */
 
@@ -343,6 +296,8 @@ static void arm_timer(struct daemon *d, int64_t ctl_next)
 		t = e;
 	if (ctl_next >= 0 && ctl_next < t)
 		t = ctl_next;
+	if (d->cloud.diag_more)
+		t = mono_ms();
 	if (t <= mono_ms())
 		t = mono_ms() + 1;
 	its.it_value.tv_sec = t / 1000;
@@ -352,8 +307,8 @@ static void arm_timer(struct daemon *d, int64_t ctl_next)
 
 static int run(struct daemon *d)
 {
-	struct pollfd pfd[3 + 1 + CTLSOCK_MAX_CLIENTS];
-	int n, nctl, ev_idx;
+	struct pollfd pfd[4 + 1 + CTLSOCK_MAX_CLIENTS];
+	int n, nctl, ev_idx, cloud_idx;
 	uint64_t expirations;
 
 	d->next_tick = mono_ms() + DAEMON_TICK_MS;
@@ -368,6 +323,12 @@ static int run(struct daemon *d)
 		if (d->knl.up) {
 			ev_idx = n;
 			pfd[n++] = (struct pollfd){ .fd = knl_event_fd(&d->knl),
+						    .events = POLLIN };
+		}
+		cloud_idx = -1;
+		if (cloudlink_fd(d) >= 0) {
+			cloud_idx = n;
+			pfd[n++] = (struct pollfd){ .fd = cloudlink_fd(d),
 						    .events = POLLIN };
 		}
 		nctl = ctlsrv_pollfds(d->ctl, pfd + n,
@@ -402,14 +363,24 @@ static int run(struct daemon *d)
 				knl_close(&d->knl);
 		}
 		ctlsrv_handle(d->ctl, pfd + n, nctl, d);
+		if (cloud_idx >= 0 && pfd[cloud_idx].revents)
+			cloudlink_handle(d);
+		if (d->cloud.diag_more) {
+			d->cloud.diag_more = false;
+			diag_run(d);
+		}
 		if (mono_ms() >= d->next_tick) {
 			d->next_tick = mono_ms() + DAEMON_TICK_MS;
 			if (!d->knl.up)
 				kernel_connect(d);
 			else
 				engine_tick(d);
+			/* A cloud client that could not start is tried again. */
+			cloudlink_apply(d);
 		}
 		engine_act(d);
+		/* What the turn queued for the servers, committed: deliver. */
+		cloudlink_flush(d);
 	}
 	return 0;
 }
@@ -537,7 +508,11 @@ int main(int argc, char **argv)
 		 I62608_TOOL_VERSION, d.db_path, d.policy_path, d.policy->n_rules,
 		 d.policy->n_pools, d.sock_path);
 	gwsync_init(&d);
+	/* The gateway and the devices known registered before any event. */
+	cloudlink_apply(&d);
 	kernel_connect(&d);
+	/* Diagnosis requests left by the daemon that stopped. */
+	diag_run(&d);
 	/* The policy may have changed while we were away: decided again. */
 	if (!d.knl.up)
 		engine_replan_all(&d, "start");
@@ -555,6 +530,7 @@ int main(int argc, char **argv)
 	ret = run(&d);
 	notify("STOPPING=1");
 out:
+	cloudlink_fini(&d);
 	gwsync_fini(&d);
 	ctlsrv_close(d.ctl);
 	if (d.knl.up)

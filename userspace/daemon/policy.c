@@ -27,6 +27,8 @@
 #include "report.h"
 
 #define MAX_WORDS 24
+/* What "FILE: N errors, the first M shown" needs at the end of @err. */
+#define ERR_TAIL_ROOM 96
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 struct parser {
@@ -34,13 +36,19 @@ struct parser {
 	unsigned int line;
 	char *err;
 	size_t errlen, errpos;
-	unsigned int n_errors;
+	unsigned int n_errors, n_shown;
 	struct policy *p;
 	struct policy_rule *rule;	/* the rule being read, or NULL */
 	bool has_lan, has_gateway, has_dns;
 	bool skip_rule;			/* after a refused 'rule' line */
 	unsigned int igmp_line;
 	unsigned int lan_line;
+	/* cloud_* keys given, and where (each once). */
+	unsigned int n_cloud;
+	char cloud_key[16][24];
+	unsigned int cloud_line[16];
+	unsigned int service_url_line, ident_line;
+	unsigned int backend_line;
 };
 
 static void perr(struct parser *ps, const char *fmt, ...)
@@ -48,28 +56,38 @@ static void perr(struct parser *ps, const char *fmt, ...)
 
 static void perr(struct parser *ps, const char *fmt, ...)
 {
+	/* Room is kept for the count of the errors not shown (not in a tiny @err). */
+	size_t reserve = ps->errlen > 2 * ERR_TAIL_ROOM ? ERR_TAIL_ROOM : 1;
+	char msg[POLICY_MAX_LINE + 256];
+	size_t len, sep = ps->errpos ? 1 : 0;
 	va_list ap;
 	int n;
 
 	ps->n_errors++;
-	if (ps->n_errors > POLICY_MAX_ERRORS || ps->errpos + 1 >= ps->errlen)
+	if (ps->n_errors > POLICY_MAX_ERRORS || ps->errpos + sep + reserve >= ps->errlen)
 		return;
 	/* Line 0: the file as a whole. */
 	if (ps->line)
-		n = snprintf(ps->err + ps->errpos, ps->errlen - ps->errpos,
-			     "%s%s:%u: ", ps->errpos ? "\n" : "", ps->fname, ps->line);
+		n = snprintf(msg, sizeof(msg), "%s:%u: ", ps->fname, ps->line);
 	else
-		n = snprintf(ps->err + ps->errpos, ps->errlen - ps->errpos,
-			     "%s%s: ", ps->errpos ? "\n" : "", ps->fname);
-	if (n > 0)
-		ps->errpos += (size_t)n < ps->errlen - ps->errpos ?
-			(size_t)n : ps->errlen - ps->errpos - 1;
+		n = snprintf(msg, sizeof(msg), "%s: ", ps->fname);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
 	va_start(ap, fmt);
-	n = vsnprintf(ps->err + ps->errpos, ps->errlen - ps->errpos, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		ps->errpos += (size_t)n < ps->errlen - ps->errpos ?
-			(size_t)n : ps->errlen - ps->errpos - 1;
+	len = strlen(msg);
+	/* A message that does not fit whole is not shown, but counted. */
+	if (reserve > 1 && ps->errpos + sep + len + reserve >= ps->errlen)
+		return;
+	if (sep)
+		ps->err[ps->errpos++] = '\n';
+	if (len > ps->errlen - ps->errpos - 1)
+		len = ps->errlen - ps->errpos - 1;
+	memcpy(ps->err + ps->errpos, msg, len);
+	ps->errpos += len;
+	ps->err[ps->errpos] = 0;
+	ps->n_shown++;
 }
 
 /* A word for a message: control characters and non-ASCII as \xNN, cut. */
@@ -507,6 +525,159 @@ static void st_igmp_proxy(struct parser *ps, int n, char **w)
 	ps->igmp_line = ps->line;
 }
 
+/*
+ * cloud_KEY VALUE: a setting of the cloud client (cloud_conf_set(), whose
+ * keys are those of docs/cloud-api.md without the "cloud_" prefix).
+ */
+static void st_cloud(struct parser *ps, int n, char **w)
+{
+	const char *key = w[0] + strlen("cloud_");
+	char err[256];
+	unsigned int i;
+
+	if (strspn(key, "abcdefghijklmnopqrstuvwxyz_") != strlen(key)) {
+		perr(ps, "unknown statement '%s'", SHOW(w[0]));
+		return;
+	}
+	if (n != 2) {
+		perr(ps, "%s: expected '%s VALUE'", w[0], w[0]);
+		return;
+	}
+	for (i = 0; i < ps->n_cloud; i++) {
+		if (!strcmp(ps->cloud_key[i], key)) {
+			perr(ps, "%s given twice (first on line %u)", w[0],
+			     ps->cloud_line[i]);
+			return;
+		}
+	}
+	if (!ps->p->has_cloud) {
+		cloud_conf_init(&ps->p->cloud);
+		ps->p->has_cloud = true;
+	}
+	if (cloud_conf_set(&ps->p->cloud, key, w[1], err, sizeof(err))) {
+		perr(ps, "%s", err);
+		return;
+	}
+	/* Known keys are short: cloud_conf_set() took it. */
+	if (ps->n_cloud < N(ps->cloud_key) && strlen(key) < sizeof(ps->cloud_key[0])) {
+		strcpy(ps->cloud_key[ps->n_cloud], key);
+		ps->cloud_line[ps->n_cloud++] = ps->line;
+	}
+	if (!strcmp(key, "service_url"))
+		ps->service_url_line = ps->line;
+}
+
+/* 1 to POLICY_IDENT_MAX printable ASCII characters. */
+static bool ident_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n || n > POLICY_IDENT_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* identity vendor V model M [serial S] [firmware F] */
+static void st_identity(struct parser *ps, int n, char **w)
+{
+	struct policy_identity *id = &ps->p->ident;
+	int i;
+
+	if (ps->ident_line) {
+		perr(ps, "identity given twice (first on line %u)", ps->ident_line);
+		return;
+	}
+	if (n < 5 || n % 2 == 0) {
+		perr(ps, "identity: expected 'identity vendor V model M [serial S] [firmware F]'");
+		return;
+	}
+	for (i = 1; i < n; i += 2) {
+		char *dst;
+
+		if (!strcmp(w[i], "vendor"))
+			dst = id->vendor;
+		else if (!strcmp(w[i], "model"))
+			dst = id->model;
+		else if (!strcmp(w[i], "serial"))
+			dst = id->serial;
+		else if (!strcmp(w[i], "firmware"))
+			dst = id->firmware;
+		else {
+			perr(ps, "identity: '%s' is not vendor, model, serial or firmware",
+			     SHOW(w[i]));
+			return;
+		}
+		if (*dst) {
+			perr(ps, "identity: %s given twice", w[i]);
+			return;
+		}
+		if (!ident_ok(w[i + 1])) {
+			perr(ps, "identity: %s '%s' is not 1 to %d printable ASCII characters",
+			     w[i], SHOW(w[i + 1]), POLICY_IDENT_MAX);
+			return;
+		}
+		strcpy(dst, w[i + 1]);
+	}
+	if (!id->vendor[0] || !id->model[0]) {
+		perr(ps, "identity: vendor and model are required");
+		return;
+	}
+	ps->ident_line = ps->line;
+}
+
+/* An http:// URL the UPnP library takes: no blank, quote or control. */
+static bool http_url_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (strncmp(s, "http://", 7) || n <= 7 || n >= POLICY_PATH_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || s[i] == '"' || s[i] == '\\')
+			return false;
+	return true;
+}
+
+/* gateway-backend nftables | gateway-backend upnp URL|discover [lease SECONDS] */
+static void st_gateway_backend(struct parser *ps, int n, char **w)
+{
+	struct policy_gateway *g = &ps->p->gw;
+	uint32_t lease = 0;
+
+	if (ps->backend_line) {
+		perr(ps, "gateway-backend given twice (first on line %u)",
+		     ps->backend_line);
+		return;
+	}
+	if (n == 2 && !strcmp(w[1], "nftables")) {
+		g->fwd_backend = POLICY_FWD_NFTABLES;
+		ps->backend_line = ps->line;
+		return;
+	}
+	if (!((n == 3 || (n == 5 && !strcmp(w[3], "lease"))) && !strcmp(w[1], "upnp"))) {
+		perr(ps, "gateway-backend: expected 'gateway-backend nftables' or 'gateway-backend upnp URL|discover [lease SECONDS]'");
+		return;
+	}
+	if (strcmp(w[2], "discover") && !http_url_ok(w[2])) {
+		perr(ps, "gateway-backend: '%s' is not an http:// URL (the IGD's root description) or discover",
+		     SHOW(w[2]));
+		return;
+	}
+	if (n == 5 && (parse_u32(w[4], 604800, &lease) || (lease && lease < 60))) {
+		perr(ps, "gateway-backend: lease '%s' is not 0 (permanent) or 60 to 604800 seconds",
+		     SHOW(w[4]));
+		return;
+	}
+	g->fwd_backend = POLICY_FWD_UPNP;
+	snprintf(g->upnp_url, sizeof(g->upnp_url), "%s",
+		 strcmp(w[2], "discover") ? w[2] : "");
+	g->upnp_lease_s = lease;
+	ps->backend_line = ps->line;
+}
+
 /* ------------------------------------------------------------------ */
 /* Rules                                                               */
 /* ------------------------------------------------------------------ */
@@ -869,12 +1040,16 @@ static const struct statement statements[] = {
 	{ "lan-interface", false, st_lan_if },
 	{ "dhcp-hosts", false, st_dhcp_hosts },
 	{ "igmp-proxy", false, st_igmp_proxy },
+	{ "identity", false, st_identity },
+	{ "gateway-backend", false, st_gateway_backend },
 	{ "match", true, st_match },
 	{ "address", true, st_address },
 	{ "qos", true, st_qos },
 	{ "forward", true, st_forward },
 	{ "multicast", true, st_multicast },
 	{ "service", true, st_service },
+	/* Every cloud_KEY: its word is a prefix. */
+	{ "cloud_", false, st_cloud },
 };
 
 static void statement(struct parser *ps, int n, char **w)
@@ -890,7 +1065,10 @@ static void statement(struct parser *ps, int n, char **w)
 		return;
 	}
 	for (i = 0; i < N(statements); i++) {
-		if (strcmp(w[0], statements[i].word))
+		bool cloud = !strncmp(w[0], "cloud_", 6) &&
+			statements[i].fn == st_cloud;
+
+		if (strcmp(w[0], statements[i].word) && !cloud)
 			continue;
 		if (statements[i].in_rule && !ps->rule) {
 			if (!ps->skip_rule)
@@ -906,7 +1084,7 @@ static void statement(struct parser *ps, int n, char **w)
 		statements[i].fn(ps, n, w);
 		return;
 	}
-	perr(ps, "unknown statement '%s' (lan, gateway, dns, pool, wan, lan-interface, dhcp-hosts, igmp-proxy, rule, match, address, qos, forward, multicast, service)",
+	perr(ps, "unknown statement '%s' (lan, gateway, dns, pool, wan, lan-interface, dhcp-hosts, igmp-proxy, gateway-backend, identity, cloud_*, rule, match, address, qos, forward, multicast, service)",
 	     SHOW(w[0]));
 }
 
@@ -926,6 +1104,10 @@ static void check_all(struct parser *ps)
 	if (!ps->has_dns) {
 		p->dns[0] = p->gateway;
 		p->n_dns = 1;
+	}
+	if (ps->service_url_line && !ps->ident_line) {
+		ps->line = ps->service_url_line;
+		perr(ps, "cloud_service_url needs 'identity vendor V model M': the registration names the gateway");
 	}
 	ps->line = ps->igmp_line;
 	if (p->gw.igmp_upstream[0] && !p->gw.lan_if[0])
@@ -1010,10 +1192,10 @@ struct policy *policy_parse(const char *text, size_t len, const char *fname,
 	if (!ps.n_errors)
 		return ps.p;
 fail:
-	if (ps.n_errors > POLICY_MAX_ERRORS && ps.errpos + 1 < errlen)
+	if (ps.n_errors > ps.n_shown && ps.errpos + 1 < errlen)
 		snprintf(err + ps.errpos, errlen - ps.errpos,
-			 "\n%s: %u errors, the first %d shown", fname,
-			 ps.n_errors, POLICY_MAX_ERRORS);
+			 "\n%s: %u errors, the first %u shown", fname,
+			 ps.n_errors, ps.n_shown);
 	policy_free(ps.p);
 	return NULL;
 }
@@ -1057,6 +1239,16 @@ struct policy *policy_load(const char *path, char *err, size_t errlen)
 		got += (size_t)n;
 	}
 	p = policy_parse(text, got, path, err, errlen);
+	/* The cloud client's settings as a whole: its files readable. */
+	if (p && p->has_cloud) {
+		char why[512];
+
+		if (cloud_conf_check(&p->cloud, why, sizeof(why))) {
+			snprintf(err, errlen, "%s: %s", path, why);
+			policy_free(p);
+			p = NULL;
+		}
+	}
 out:
 	free(text);
 	close(fd);

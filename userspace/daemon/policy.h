@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cloud.h"
+
 /* Bounds: a hostile or mistaken file cannot make the daemon grow. */
 #define POLICY_MAX_BYTES	(256 * 1024)
 #define POLICY_MAX_LINE		1024
@@ -98,8 +100,17 @@ struct policy_rule {
 #define POLICY_PATH_MAX		256
 #define POLICY_MAX_ALTNETS	8
 
+/* Where port forwards go (gateway-backend). */
+enum policy_fwd_backend {
+	POLICY_FWD_NFTABLES = 0,	/* this gateway's nftables (the default) */
+	POLICY_FWD_UPNP,		/* a separate router's UPnP IGD */
+};
+
 /* The gateway's plumbing: which backend applies what (docs/i62608d.md). */
 struct policy_gateway {
+	enum policy_fwd_backend fwd_backend;
+	char upnp_url[POLICY_PATH_MAX];	/* the IGD's root description; "": SSDP */
+	uint32_t upnp_lease_s;		/* asked for; 0: permanent */
 	char wan[16];			/* forwards come in here; "" none */
 	char lan_if[16];		/* the devices are behind it; "" none */
 	char dhcp_hosts[POLICY_PATH_MAX];	/* dnsmasq's hosts file, "" */
@@ -110,8 +121,25 @@ struct policy_gateway {
 	uint8_t altnet_len[POLICY_MAX_ALTNETS];
 };
 
+/* The gateway as it registers at the service server (`identity`). */
+#define POLICY_IDENT_MAX	64
+struct policy_identity {
+	char vendor[POLICY_IDENT_MAX + 1];	/* "" when not given */
+	char model[POLICY_IDENT_MAX + 1];
+	char serial[POLICY_IDENT_MAX + 1];
+	char firmware[POLICY_IDENT_MAX + 1];
+};
+
 struct policy {
 	struct policy_gateway gw;
+	/*
+	 * The cloud client's settings (cloud_* statements, cloud.h): set
+	 * when at least one is given. policy_load() checks them whole
+	 * (cloud_conf_check(): the files readable).
+	 */
+	bool has_cloud;
+	struct cloud_conf cloud;
+	struct policy_identity ident;
 	uint32_t lan;			/* network address, host order */
 	uint8_t lan_plen;
 	uint32_t gateway;

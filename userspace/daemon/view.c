@@ -7,6 +7,7 @@
  *   {"command": "device_list"}
  *   {"command": "device_show", "mac": "02:11:22:33:44:55"}
  *   {"command": "device_pin" | "device_unpin" | "device_forget", "mac": ...}
+ *   {"command": "cloud_status"}
  *
  * and the answer {"ok": true, ...} or {"ok": false, "error": "sentence"}.
  * Ages ("..._ms") are measured when the answer is made.
@@ -468,12 +469,19 @@ static int cmd_status(struct daemon *d, json_object *req, json_object *ans,
 	return 0;
 }
 
+static int cmd_cloud_status(struct daemon *d, json_object *req, json_object *ans,
+			    char *err, size_t errlen)
+{
+	return cloudlink_status(d, ans, err, errlen);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct daemon *d, json_object *req, json_object *ans,
 		  char *err, size_t errlen);
 } commands[] = {
 	{ "status", cmd_status },
+	{ "cloud_status", cmd_cloud_status },
 	{ "device_list", device_list },
 	{ "device_show", device_show },
 	{ "device_pin", cmd_pin },
