@@ -133,21 +133,12 @@ static void print_text(struct out *o, json_object *st)
 
 static int cmd_cloud_status(struct ctl *ctl, int argc, char **argv)
 {
-	json_object *req, *ans;
+	json_object *ans;
+	int rc;
 
-	if (ctl_want_help(ctl, argc, argv))
-		return CTL_OK;
-	if (!ctl_take_json(ctl, &argc, argv))
-		return ctl_err(ctl, "out of memory");
-	if (argc > 0)
-		return ctl_usage(ctl, "unexpected argument '%s'", argv[0]);
-	req = json_object_new_object();
-	if (!req)
-		return ctl_err(ctl, "out of memory");
-	json_object_object_add(req, "command", json_object_new_string("cloud_status"));
-	ans = ctl_daemon_call(ctl, req);
+	ans = ctl_daemon_query(ctl, argc, argv, "cloud_status", &rc);
 	if (!ans)
-		return CTL_FAIL;
+		return rc;
 	if (out_format(ctl->out) == OUT_JSON)
 		ctl_print_daemon_status(ctl->out, ans);
 	else

@@ -127,6 +127,36 @@ out:
 	return err;
 }
 
+json_object *ctl_daemon_query(struct ctl *ctl, int argc, char **argv,
+			      const char *command, int *rc)
+{
+	json_object *req, *ans;
+
+	*rc = CTL_FAIL;
+	if (ctl_want_help(ctl, argc, argv)) {
+		*rc = CTL_OK;
+		return NULL;
+	}
+	if (!ctl_take_json(ctl, &argc, argv)) {
+		*rc = ctl_err(ctl, "out of memory");
+		return NULL;
+	}
+	if (argc > 0) {
+		*rc = ctl_usage(ctl, "unexpected argument '%s'", argv[0]);
+		return NULL;
+	}
+	req = json_object_new_object();
+	if (!req) {
+		*rc = ctl_err(ctl, "out of memory");
+		return NULL;
+	}
+	json_object_object_add(req, "command", json_object_new_string(command));
+	ans = ctl_daemon_call(ctl, req);
+	if (ans)
+		*rc = CTL_OK;
+	return ans;
+}
+
 json_object *ctl_daemon_call(struct ctl *ctl, json_object *req)
 {
 	const char *path = socket_path(), *text;

@@ -20,4 +20,12 @@
  */
 json_object *ctl_daemon_call(struct ctl *ctl, json_object *req);
 
+/*
+ * A command that takes no argument but -j and asks the daemon @command:
+ * its answer, or NULL with *@rc the command's status (help shown, usage
+ * or an error printed).
+ */
+json_object *ctl_daemon_query(struct ctl *ctl, int argc, char **argv,
+			      const char *command, int *rc);
+
 #endif /* I62608_CTL_DSOCK_H */
