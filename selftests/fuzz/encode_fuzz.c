@@ -336,6 +336,9 @@ static void run_ops(struct fdp *d)
 					len = m->len + 1;
 				i62608_w_rollback(&w, len);
 				m_rollback(m, len);
+				/* Down to 0, every mark taken so far is stale. */
+				if (!len)
+					n_marks = 0;
 			} else {
 				unsigned int k = fdp_u8(d) % n_marks;
 
