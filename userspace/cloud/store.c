@@ -126,24 +126,41 @@ static int done(sqlite3 *db, sqlite3_stmt *st, const char *what, char *err,
 }
 
 /* Savepoints nest in the caller's transaction, or make one. */
-static int sp_begin(sqlite3 *db, const char *name, char *err, size_t errlen)
+/*
+ * A savepoint inside the caller's transaction, or else a transaction of its
+ * own. That one takes the write lock at once (BEGIN IMMEDIATE): a deferred
+ * one that reads first could not take it later once another connection
+ * (the worker's) had committed meanwhile, and SQLite answers that with
+ * SQLITE_BUSY at once, without waiting (seen as "database is locked").
+ */
+static int sp_begin(sqlite3 *db, const char *name, bool *outer, char *err,
+		    size_t errlen)
 {
 	char sql[64];
 
+	*outer = sqlite3_get_autocommit(db);
+	if (*outer)
+		return sqldb_exec(db, "BEGIN IMMEDIATE", name, err, errlen);
 	snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
 	return sqldb_exec(db, sql, name, err, errlen);
 }
 
-static int sp_end(sqlite3 *db, const char *name, bool ok, char *err,
-		  size_t errlen)
+static int sp_end(sqlite3 *db, const char *name, bool outer, bool ok,
+		  char *err, size_t errlen)
 {
 	char sql[96];
 
 	if (!ok) {
-		snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
+		if (outer)
+			snprintf(sql, sizeof(sql), "ROLLBACK");
+		else
+			snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s",
+				 name, name);
 		sqlite3_exec(db, sql, NULL, NULL, NULL);
 		return -1;
 	}
+	if (outer)
+		return sqldb_exec(db, "COMMIT", name, err, errlen);
 	snprintf(sql, sizeof(sql), "RELEASE %s", name);
 	return sqldb_exec(db, sql, name, err, errlen);
 }
@@ -757,6 +774,7 @@ int cloud_diag_finish(sqlite3 *db, int64_t id, enum cloud_diag_status status,
 	sqlite3_stmt *st;
 	char why[512];
 	int64_t oid;
+	bool outer;
 	int rc;
 
 	if ((unsigned int)status > CLOUD_DIAG_UNSUPPORTED) {
@@ -778,7 +796,7 @@ int cloud_diag_finish(sqlite3 *db, int64_t id, enum cloud_diag_status status,
 		json_object_object_add(body, "message", json_object_new_string(message));
 	if (result)
 		json_object_object_add(body, "result", result);
-	if (sp_begin(db, "cloud_diag_finish", err, errlen)) {
+	if (sp_begin(db, "cloud_diag_finish", &outer, err, errlen)) {
 		json_object_put(body);
 		return -1;
 	}
@@ -810,10 +828,10 @@ int cloud_diag_finish(sqlite3 *db, int64_t id, enum cloud_diag_status status,
 	if (done(db, st, "cloud_diag", err, errlen))
 		goto fail;
 	json_object_put(body);
-	return sp_end(db, "cloud_diag_finish", true, err, errlen);
+	return sp_end(db, "cloud_diag_finish", outer, true, err, errlen);
 fail:
 	json_object_put(body);
-	sp_end(db, "cloud_diag_finish", false, err, errlen);
+	sp_end(db, "cloud_diag_finish", outer, false, err, errlen);
 	return -1;
 }
 
