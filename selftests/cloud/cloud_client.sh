@@ -4,9 +4,11 @@
 # The cloud client (userspace/cloud, ASan/UBSan) against i62608-cloudd on
 # loopback, through cloud_driver playing the daemon: an outage with every
 # report delivered exactly once, lost answers replayed, certificates of the
-# wrong CA refused both ways, an override from the registration applied,
-# a diagnosis request fetched, run and answered, a quality verdict, a
-# message the server refuses for good.
+# wrong CA refused both ways, an override and a template from the
+# registration applied, changed and deleted by polling, a diagnosis
+# request fetched, run and answered, a quality verdict, a message the
+# server refuses for good, answers with a key twice not used (a stand-in
+# server in python).
 #
 #   cloud_driver ($tmp/gw.db: outbox, overrides, diagnosis, verdict)
 #     --- mTLS ---> i62608-cloudd ($tmp/srv.db) <--- curl (operator)
@@ -131,24 +133,42 @@ expect_match "... the last error says the connection was refused" \
 drive --until delivered --timeout 20
 expect_eq "the right certificates: delivered" "$(failures_on_server | grep -c '^wrong-ca$')" 1
 
-# ---- an override at registration ------------------------------------------------------
+# ---- an override and a template at registration ----------------------------------------
 
 req operator PUT "/v1/service/gateways/$gw/overrides/$mac" \
 	'{"config":{"ipv4":"192.168.1.57/24","hostname":"tv-livingroom"}}'
+req operator PUT /v1/service/templates/tv '{"config":{"qos":"video","hostname":"tv"}}'
 check "a registration enqueued" "$DRIVER" "$db" enqueue register \
 	"{\"gateway\":{\"vendor\":\"Example\",\"model\":\"HG-1\"},\"devices\":[{\"mac\":\"${mac^^}\",\"type\":\"tv\"}]}"
 drive --until override --timeout 20
 expect_eq "the registration's answer carries the override: event and table" \
 	"$(jq '[d["met"], "override" in d["events"], [(o["mac"], json.loads(o["config"])["hostname"]) for o in d["overrides"]]]' "$out")" \
 	"[true, true, [[\"$mac\", \"tv-livingroom\"]]]"
+expect_eq "... and the template of its type, to apply" \
+	"$(jq '[(t["device_type"], json.loads(t["config"])["qos"], t["generation"] > 0) for t in d["templates"]]' "$out")" \
+	'[["tv", "video", true]]'
+tgen=$(jq 'd["templates"][0]["generation"]' "$out")
 req operator PUT "/v1/service/gateways/$gw/overrides/$mac" '{"config":{"hostname":"tv-2"}}'
 drive --until override --timeout 20
-expect_eq "an override changed later arrives by polling" \
-	"$(jq '[json.loads(o["config"]) for o in d["overrides"]]' "$out")" '[{"hostname": "tv-2"}]'
-req operator DELETE "/v1/service/gateways/$gw/overrides/$mac"
+expect_eq "an override changed later arrives by polling; the template, applied, does not come again" \
+	"$(jq '[[json.loads(o["config"]) for o in d["overrides"]], d["templates"]]' "$out")" \
+	'[[{"hostname": "tv-2"}], []]'
+req operator PUT /v1/service/templates/tv '{"config":{"qos":"voice"}}'
 drive --until override --timeout 20
-expect_eq "a deleted override arrives as a removal to apply" \
-	"$(jq '[(o["mac"], o["config"]) for o in d["overrides"]]' "$out")" "[[\"$mac\", null]]"
+expect_eq "a template changed later arrives by polling, a newer generation to apply" \
+	"$(jq "[(json.loads(t['config']), t['generation'] > $tgen) for t in d['templates']] + d['overrides']" "$out")" \
+	'[[{"qos": "voice"}, true]]'
+req operator DELETE "/v1/service/gateways/$gw/overrides/$mac"
+req operator DELETE /v1/service/templates/tv
+drive --until override --timeout 20
+expect_eq "a deleted override and template arrive as removals to apply" \
+	"$(jq '[[(o["mac"], o["config"]) for o in d["overrides"]], [(t["device_type"], t["config"]) for t in d["templates"]]]' "$out")" \
+	"[[[\"$mac\", null]], [[\"tv\", null]]]"
+expect_eq "... applied, they are gone from the tables" \
+	"$(/usr/bin/python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print([c.execute("SELECT count(*) FROM " + t).fetchone()[0] for t in ("cloud_override", "cloud_template")])' "$db")" \
+	'[0, 0]'
 
 # ---- diagnosis -------------------------------------------------------------------------
 
@@ -202,6 +222,64 @@ drive --until error --timeout 10
 expect_eq "role_disabled is the link's failure: the message waits, not rejected" \
 	"$(jq '[d["status"]["pending"], d["status"]["rejected"]]' "$out")" '[1, 1]'
 stop_server "$pid" >/dev/null
+
+# ---- answers that are not the API's JSON -----------------------------------------------------
+
+# A stand-in server whose answers repeat a key: json-c would keep the last.
+cat >"$tmp/dupsrv.py" <<'EOF'
+import http.server, ssl, sys
+
+class H(http.server.BaseHTTPRequestHandler):
+    def reply(self, code, body):
+        b = body.encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+
+    def do_GET(self):
+        if self.path.endswith("/overrides"):
+            self.reply(200, '{"revision":90,"overrides":[],"templates":[],"revision":1}')
+        else:
+            self.reply(200, '{"requests":[]}')
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.reply(422, '{"error":{"code":"invalid_body","message":"no","code":"gone"}}')
+
+    def log_message(self, *args):
+        pass
+
+port, certs = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(certs + "/server.crt", certs + "/server.key")
+ctx.load_verify_locations(certs + "/ca.crt")
+ctx.verify_mode = ssl.CERT_REQUIRED
+srv = http.server.HTTPServer(("127.0.0.1", port), H)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+print("listening", flush=True)
+srv.serve_forever()
+EOF
+/usr/bin/python3 "$tmp/dupsrv.py" "$port" "$certs" >"$tmp/dupsrv.log" 2>&1 &
+dpid=$!
+srv_pids+=("$dpid")
+wait_for 10 grep -q listening "$tmp/dupsrv.log" || diag "the stand-in server: $(cat "$tmp/dupsrv.log")"
+drive --until delivered --timeout 3
+expect_eq "a 422 whose error gives a key twice is no API error: the link's failure, the message waits" \
+	"$(jq '[d["status"]["pending"], d["status"]["rejected"], d["events"]]' "$out")" '[1, 1, []]'
+expect_match "... the role's last error says why" \
+	"$(jq '[r for r in d["status"]["roles"] if r["role"] == "failure"][0]["last_error"]' "$out")" \
+	"HTTP 422 \(no API error in the answer: malformed JSON at byte [0-9]+: the key 'code' is given twice in one object\)"
+expect_match "a snapshot that gives a key twice is not used, saying why" \
+	"$(jq '[r for r in d["status"]["roles"] if r["role"] == "service"][0]["last_error"]' "$out")" \
+	"overrides: the answer is not valid: malformed JSON at byte 45: the key 'revision' is given twice in one object"
+expect_eq "bad answers are counted per role" \
+	"$(jq '[[r["bad_answers"] > 0 for r in d["status"]["roles"]], d["status"]["bad_answers"] > 1]' "$out")" \
+	'[[true, false, true, false], true]'
+expect_match "the client's messages go to standard error by default (no log function set)" \
+	"$(cat "$tmp/driver.log")" "^cloud_driver: cloud: service: https://.*the key 'revision' is given twice"
+stop_server "$dpid" >/dev/null
 
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/driver.log" "$tmp"/*.log; then
 	diag "$(grep -hE -A20 'Sanitizer|runtime error' "$tmp/driver.log" "$tmp"/*.log | head -60)"

@@ -3,8 +3,8 @@
  * cloud_driver: the daemon's side of the cloud client, for the tests
  * (selftests/cloud/cloud_client.sh). It owns a database as i62608d does,
  * migrates it, enqueues messages, runs the worker until something has
- * happened, answers diagnosis requests, applies overrides, and prints
- * what it saw as JSON.
+ * happened, answers diagnosis requests, applies overrides and templates,
+ * and prints what it saw as JSON.
  *
  *   cloud_driver DB init
  *   cloud_driver DB enqueue KIND JSON [COUNT]   "@N@" in JSON becomes 1..COUNT
@@ -100,6 +100,7 @@ static void print_status(struct out *o, struct cloud *c, sqlite3 *db)
 	out_u64(o, "pending", st.pending);
 	out_u64(o, "rejected", st.rejected);
 	out_u64(o, "delivered", st.delivered);
+	out_u64(o, "bad_answers", st.bad_answers);
 	out_str(o, "last_error", st.last_error[0] ? st.last_error : NULL);
 	out_arr_open(o, "roles");
 	for (r = 0; r < CLOUD_ROLE_COUNT; r++) {
@@ -111,6 +112,7 @@ static void print_status(struct out *o, struct cloud *c, sqlite3 *db)
 		out_u64(o, "pending", rs->pending);
 		out_u64(o, "rejected", rs->rejected);
 		out_u64(o, "failures", rs->failures);
+		out_u64(o, "bad_answers", rs->bad_answers);
 		out_str(o, "last_error", rs->last_error[0] ? rs->last_error : NULL);
 		out_obj_close(o);
 	}
@@ -198,6 +200,28 @@ static void apply_overrides(struct out *o, sqlite3 *db)
 		die("override: %s", err);
 }
 
+/* The same for the templates. */
+static void apply_templates(struct out *o, sqlite3 *db)
+{
+	struct cloud_template t;
+	char err[256];
+	int rc;
+
+	while ((rc = cloud_template_next(db, &t, err, sizeof(err))) == 1) {
+		out_obj_open(o, NULL);
+		out_str(o, "device_type", t.device_type);
+		out_str(o, "config", t.config);
+		out_s64(o, "generation", t.generation);
+		out_obj_close(o);
+		if (cloud_template_applied(db, t.device_type, t.generation, err,
+					   sizeof(err)))
+			die("template: %s", err);
+		cloud_template_free(&t);
+	}
+	if (rc < 0)
+		die("template: %s", err);
+}
+
 static int run(sqlite3 *db, const char *path, int argc, char **argv)
 {
 	struct cloud_conf conf;
@@ -270,6 +294,9 @@ static int run(sqlite3 *db, const char *path, int argc, char **argv)
 	cloud_stop(c);
 	out_arr_open(o, "overrides");
 	apply_overrides(o, db);
+	out_arr_close(o);
+	out_arr_open(o, "templates");
+	apply_templates(o, db);
 	out_arr_close(o);
 	{
 		struct cloud_verdict v;

@@ -72,6 +72,81 @@ TEST(parse_refuses_what_is_not_one_object)
 	json_object_put(o);
 }
 
+TEST(duplicate_keys_are_refused)
+{
+	static const struct {
+		const char *text, *key;
+		size_t at;
+	} bad[] = {
+		{ "{\"a\":1,\"a\":2}", "a", 7 },
+		{ "{\"a\":1,\"b\":{\"c\":1,\"d\":[{\"x\":1,\"x\":1}]}}", "x", 30 },
+		/* Equal once decoded, as json-c compares them. */
+		{ "{\"a\":1,\"\\u0061\":2}", "a", 7 },
+		{ "{\"\\/\":1,\"/\":2}", "/", 8 },
+		{ "{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", "\\xf0\\x9f\\x98\\x80", 18 },
+		/* A lone surrogate is U+FFFD; a key ends at \u0000. */
+		{ "{\"\\ud800\":1,\"\\ufffd\":2}", "\\xef\\xbf\\xbd", 12 },
+		{ "{\"ab\\u0000c\":1,\"ab\":2}", "ab", 15 },
+		/* The first in the text, though an inner object closes first. */
+		{ "{\"k\":1,\"k\":{\"j\":1,\"j\":2}}", "k", 7 },
+		{ "{\"o\":{\"m\":1,\"m\":2},\"z\":1,\"z\":2}", "m", 12 },
+	};
+	static const char *const good[] = {
+		/* The same key in different objects, keys as values. */
+		"{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":1},{\"a\":2}]}",
+		"{\"a\":\"a\",\"b\":\"a\",\"c\":[\"c\",\"c\"]}",
+		"{\"a\":\"\\\"}{,\\\"a\\\":\",\"b\":1}",
+		"{\"\\ud800\":1,\"\\udc00x\":2}",
+		"{\"ab\":1,\"a\":2,\"b\":3,\"\":4}",
+	};
+	char err[256], want[256];
+	json_object *o;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = cj_parse(bad[i].text, strlen(bad[i].text), err, sizeof(err));
+		EXPECT_EQ(NULL, o) TH_LOG("%s", bad[i].text);
+		json_object_put(o);
+		snprintf(want, sizeof(want),
+			 "malformed JSON at byte %zu: the key '%s' is given twice in one object",
+			 bad[i].at, bad[i].key);
+		EXPECT_STREQ(want, err) TH_LOG("%s", bad[i].text);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		o = cj_parse(good[i], strlen(good[i]), err, sizeof(err));
+		EXPECT_NE(NULL, o) TH_LOG("%s: %s", good[i], err);
+		json_object_put(o);
+	}
+	/* A member twice in a message the client would enqueue. */
+	EXPECT_STREQ("malformed JSON at byte 67: the key 'kind' is given twice in one object",
+		     CHECK(FAILURE(",\"kind\":\"config_timeout\""), &cloud_schema_failure));
+}
+
+TEST(many_keys_are_checked_in_time)
+{
+	size_t n = 50000, len = 0, i;
+	char *text = malloc(n * 16 + 16), err[256];
+	json_object *o;
+
+	ASSERT_NE(NULL, text);
+	text[len++] = '{';
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "%s\"k%zu\":%zu", i ? "," : "",
+				       (i * 7919) % n, i);
+	text[len++] = '}';
+	o = cj_parse(text, len, err, sizeof(err));
+	EXPECT_NE(NULL, o) TH_LOG("%s", err);
+	json_object_put(o);
+	/* The last key repeats the first (k0). */
+	len--;
+	len += (size_t)sprintf(text + len, ",\"k0\":1}");
+	o = cj_parse(text, len, err, sizeof(err));
+	EXPECT_EQ(NULL, o);
+	EXPECT_NE(NULL, strstr(err, "the key 'k0' is given twice")) TH_LOG("%s", err);
+	json_object_put(o);
+	free(text);
+}
+
 TEST(failure_reports)
 {
 	const struct cj_schema *s = &cloud_schema_failure;

@@ -169,6 +169,14 @@ expect_eq "nothing open any more" "$(jq 'len(d["requests"])')" 0
 fpath=/v1/failure/gateways/$gw/failures
 req gateway POST "$fpath" '{"kind":"device_lost",'
 expect_status "malformed JSON: 400" 400 malformed_json
+req gateway POST "$fpath" "{\"kind\":\"device_lost\",\"occurred_at_ms\":1,\"mac\":\"$mac\",\"kind\":\"config_refused\"}"
+expect_status "a key given twice: 400" 400 malformed_json
+expect_eq "... naming the key and where" "$(jq 'd["error"]["message"]')" \
+	"malformed JSON at byte 67: the key 'kind' is given twice in one object"
+req operator PUT "/v1/service/gateways/$gw/overrides/$mac" \
+	'{"config":{"hostname":"a","\u0068ostname":"b"}}'
+expect_status "... also inside a member, spelt another way" 400 malformed_json
+expect_match "... named as decoded" "$(jq 'd["error"]["message"]')" "the key 'hostname' is given twice"
 req gateway POST "$fpath" "{\"kind\":\"device_lost\",\"occurred_at_ms\":\"now\",\"mac\":\"$mac\"}"
 expect_status "a wrong type: 422" 422 invalid_body
 expect_eq "... saying which member and why" "$(jq 'd["error"]["message"]')" \

@@ -8,8 +8,11 @@
 # the server is away and the daemon killed meanwhile; a quality report of
 # a device behind a bridge (its port found in the bridge's forwarding
 # database; a device on a port without a speed left out); the diagnosis
-# requests a daemon without the module can and cannot run; `cloud status`;
-# settings removed on SIGHUP stop the client.
+# requests a daemon without the module can and cannot run; the service
+# server's template of a device type under a device's override, field by
+# field, and a template changed; the worker's messages in the daemon's log
+# with their level; `cloud status`; settings removed on SIGHUP stop the
+# client.
 #
 #   +--- ns "dcgw" ------------------------------------------+   +- ns "dccl" -----------+
 #   | i62608d (no module): devices seeded in its database    |   | c0 02:62:60:00:0a:01  |
@@ -46,6 +49,9 @@ url=https://127.0.0.1:8443
 d1=02:62:60:00:0a:01
 d2=02:62:60:00:0a:02
 d3=02:62:60:00:0a:03
+# Two NAS no rule matches: the template of their type manages them.
+n4=02:62:60:00:0b:04
+n5=02:62:60:00:0b:05
 if ! ns_new "$gw" || ! ns_new "$cl"; then
 	echo "Bail out! cannot create namespaces"
 	exit 1
@@ -150,11 +156,15 @@ start_daemon() {
 # shellcheck disable=SC2016 # $dpid as it is at exit
 at_exit 'kill -9 $dpid'
 
-# seed MAC IFNAME - a device as a daemon that heard it would have it.
+# seed MAC IFNAME [TYPE] - a device as a daemon that heard it would have
+# it (with TYPE, as the module says it reported: without the REPORT).
 seed() {
+	local rid=NULL type=NULL
+	[ -n "${3-}" ] && rid=1 type=$3
 	sqlite3 -cmd ".timeout 5000" "$db" "INSERT INTO devices (mac, present, ifindex,
-		ifname, trust, epoch, caps, vendor, model, name, first_seen, last_seen)
-		VALUES ('$1', 1, 0, '$2', 3, 1, 0, 'Example', 'STB-100', '', 1, 1)"
+		ifname, trust, epoch, report_id, device_type, caps, vendor, model, name,
+		first_seen, last_seen) VALUES ('$1', 1, 0, '$2', 3, 1, $rid, $type, 0,
+		'Example', 'STB-100', '', 1, 1)"
 }
 # The database first (the daemon creates it), then the devices.
 start_daemon || { echo "Bail out! i62608d does not start: $(tail -n 5 "$tmp/daemon.log")"; exit 1; }
@@ -162,6 +172,8 @@ kill -TERM "$dpid"
 wait "$dpid"
 seed $d1 br0
 seed $d2 down0
+seed $n4 down0 4
+seed $n5 down0 4
 start_daemon || { echo "Bail out! i62608d does not start again"; exit 1; }
 
 gateway() {
@@ -177,6 +189,13 @@ fi
 pycheck "... once, with its identity; devices without a REPORT are not registered" "$tmp/op.json" "
 assert d['registrations'] == 1 and d['vendor'] == 'Example' and d['firmware'] == '1.0', d
 assert d['device_list'] == [], d"
+if wait_for 10 grep -qE '^<7>debug: cloud: service: register message [0-9]+ delivered \(HTTP 200\)$' \
+	"$tmp/daemon.log"; then
+	ok "the worker's messages reach the daemon's log with their level (debug: delivered)"
+else
+	diag "$(grep -i cloud "$tmp/daemon.log" | tail -n 10)"
+	fail "the worker's messages reach the daemon's log with their level (debug: delivered)"
+fi
 
 # ---- gateway rules that fail ------------------------------------------------------------
 
@@ -266,6 +285,63 @@ assert c['status'] == 'failed' and 'never seen' in c['message'], c
 assert e['status'] == 'failed' and e['result']['policy']['loaded'] is True, e
 assert e['result']['kernel_connected'] is False, e"
 
+# ---- a template under an override ----------------------------------------------------------------
+
+# items MAC - the desired items of the device, one a line (none: unmanaged).
+items() {
+	local j
+	j=$(ctl -j device show "$1") || return 1
+	$py -c 'import json, sys
+d = json.loads(sys.argv[1]).get("desired") or {}
+print("\n".join(d.get("items") or []))' "$j"
+}
+has_items() {
+	local mac=$1 i got
+	shift
+	got=$(items "$mac") || return 1
+	for i; do grep -qx "$i" <<<"$got" || return 1; done
+}
+op PUT /v1/service/templates/nas '{"config":{"dhcp":true,"hostname":"nas-t","settings":{"mode":"eco"}}}'
+op PUT "/v1/service/gateways/$gwid/overrides/$n4" '{"config":{"hostname":"nas-4"}}'
+if wait_for 10 has_items $n4 "dhcp on" "hostname nas-4" "setting mode=eco" &&
+	wait_for 5 has_items $n5 "dhcp on" "hostname nas-t" "setting mode=eco"; then
+	ok "the template of type nas manages two NAS no rule matches; one's override wins where it speaks"
+else
+	diag "$(items $n4)" "--" "$(items $n5)" "$(grep -iE 'template|override' "$tmp/daemon.log" | tail -n 5)"
+	fail "the template of type nas manages two NAS no rule matches; one's override wins where it speaks"
+fi
+gen4=$(ctl -j device show $n4 | $py -c 'import json,sys; print(json.load(sys.stdin)["desired"]["generation"])')
+op PUT /v1/service/templates/nas '{"config":{"dhcp":true,"settings":{"mode":"max"}}}'
+if wait_for 10 has_items $n4 "dhcp on" "hostname nas-4" "setting mode=max" &&
+	wait_for 5 has_items $n5 "dhcp on" "setting mode=max" && ! items $n5 | grep -q '^hostname'; then
+	ok "the template changed: both decided again, the override's host name kept"
+else
+	diag "$(items $n4)" "--" "$(items $n5)"
+	fail "the template changed: both decided again, the override's host name kept"
+fi
+ctl -j device show $n4 >"$tmp/n4.json"
+pycheck "... a new generation of the desired configuration, overridden" "$tmp/n4.json" "
+des = d['desired']
+assert des['generation'] == $gen4 + 1 and des['overridden'] is True, des"
+if [ "$(sql "SELECT group_concat(device_type || ':' || (generation = applied_generation)) FROM cloud_template")" = nas:1 ] &&
+	grep -qE '^<6>info: template nas changed \(generation [0-9]+\): 2 devices of the type decided again$' "$tmp/daemon.log"; then
+	ok "the template's generation applied, and logged"
+else
+	diag "$(sql "SELECT * FROM cloud_template")" "$(grep template "$tmp/daemon.log")"
+	fail "the template's generation applied, and logged"
+fi
+op DELETE /v1/service/templates/nas
+unmanaged() {
+	local got
+	got=$(items $n5) && [ -z "$got" ] && got=$(items $n4) && [ "$got" = "hostname nas-4" ]
+}
+if wait_for 10 unmanaged; then
+	ok "the template deleted: the NAS without an override is unmanaged again, the other keeps its override alone"
+else
+	diag "$(items $n4)" "--" "$(items $n5)"
+	fail "the template deleted: the NAS without an override is unmanaged again, the other keeps its override alone"
+fi
+
 # ---- the servers away, the daemon killed: nothing lost, nothing twice -------------------------------
 
 kill -TERM "$cpid"
@@ -284,6 +360,13 @@ sys.exit(0 if r["failure"]["pending"] == 1 and r["failure"]["link"] == "down" el
 }
 if wait_for 10 waiting; then
 	ok "a new device's failing rule while the servers are away: its failure waits, the link is down"
+	if grep -qE "^<4>warning: cloud: failure: $url/v1/failure/.*|^<4>warning: cloud: failure: .*(connect|refused)" \
+		"$tmp/daemon.log"; then
+		ok "the worker's messages reach the daemon's log with their level (warning: the server away)"
+	else
+		diag "$(grep -i cloud "$tmp/daemon.log" | tail -n 10)"
+		fail "the worker's messages reach the daemon's log with their level (warning: the server away)"
+	fi
 else
 	diag "$(cat "$tmp/cloud.json")"
 	fail "a new device's failing rule while the servers are away: its failure waits, the link is down"
@@ -304,6 +387,13 @@ if wait_for 10 three_failures; then
 	ok "the servers are back: the third failure arrives"
 else
 	fail "the servers are back: the third failure arrives"
+fi
+if grep -qE '^<6>info: cloud: failure: the server answers again$' "$tmp/daemon.log" &&
+	! grep -q '^i62608d: cloud: ' "$tmp/daemon.log"; then
+	ok "... logged (info); no message of the worker bypasses the daemon's log"
+else
+	diag "$(grep -i cloud "$tmp/daemon.log" | tail -n 10)"
+	fail "... logged (info); no message of the worker bypasses the daemon's log"
 fi
 sql "SELECT message_id FROM cloud_outbox WHERE kind = 'failure' ORDER BY message_id" >"$tmp/ids"
 pycheck "the failure server holds each of the outbox's failures exactly once" "$tmp/op.json" "

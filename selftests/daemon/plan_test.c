@@ -2,7 +2,8 @@
 /*
  * i62608d's planner: addresses from pools (kept, stable per MAC, never
  * the gateway's or another device's, a full pool said), what a device
- * lacks the capabilities for left out, overrides merged, gateway rules,
+ * lacks the capabilities for left out, templates and overrides merged
+ * over the rule field by field, gateway rules,
  * a renumbered LAN re-planned, and drift seen in a REPORT.
  */
 
@@ -355,6 +356,133 @@ TEST_F(plan, overrides)
 	EXPECT_EQ(POLICY_ADDR_DHCP, self->res.addr_mode);
 	items(&self->res, got, sizeof(got));
 	EXPECT_STREQ("dhcp on", got);
+}
+
+/* @json as a configuration, into @c. */
+static int cfg(struct ctl_cfg *c, const char *json)
+{
+	char err[256];
+
+	memset(c, 0, sizeof(*c));
+	if (ctl_cfg_parse_json(c, json, strlen(json), err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", json, err);
+		return -1;
+	}
+	return 0;
+}
+
+TEST_F(plan, templates_under_overrides)
+{
+	struct ctl_cfg t, o;
+	char got[512], want[512], a[24];
+
+	self->r.n_services = 3;
+	strcpy(self->r.services[2].name, "upnp");
+	ASSERT_EQ(0, cfg(&t, "{\"qos\": \"voice\", \"hostname\": \"stb-t\","
+			 " \"dns\": [\"9.9.9.9\"], \"services\": {\"upnp\": true},"
+			 " \"settings\": {\"volume\": \"5\"}}"));
+	ASSERT_EQ(0, cfg(&o, "{\"hostname\": \"tv-1\", \"services\": {\"iptv\": false},"
+			 " \"settings\": {\"mode\": \"eco\"}}"));
+
+	/* The template over the rule: its QoS, host name, DNS, services. */
+	self->in.tmpl = &t;
+	plan_device(self->p, &self->in, &self->res);
+	EXPECT_STREQ("stb", self->res.rule);
+	EXPECT_TRUE(self->res.templated);
+	EXPECT_FALSE(self->res.overridden);
+	EXPECT_EQ(POLICY_ADDR_STATIC, self->res.addr_mode);
+	ASSERT_TRUE(self->res.has_addr);
+	snprintf(a, sizeof(a), "192.168.1.%u", self->res.addr & 255);
+	items(&self->res, got, sizeof(got));
+	snprintf(want, sizeof(want), "ipv4 %s/24,gw 192.168.1.1,dns 9.9.9.9,hostname stb-t,"
+		 "service iptv on,service upnp on,qos voice,setting volume=5", a);
+	EXPECT_STREQ(want, got);
+	snprintf(want, sizeof(want), "qos 02:00:00:00:00:a1 %s dscp 46 priority 6", a);
+	EXPECT_TRUE(has_rule(&self->res, want));
+
+	/* The override over both, field by field: the rest stays the template's. */
+	self->in.override = &o;
+	plan_device(self->p, &self->in, &self->res);
+	EXPECT_TRUE(self->res.templated);
+	EXPECT_TRUE(self->res.overridden);
+	EXPECT_STREQ("", self->res.note);
+	items(&self->res, got, sizeof(got));
+	snprintf(want, sizeof(want), "ipv4 %s/24,gw 192.168.1.1,dns 9.9.9.9,hostname tv-1,"
+		 "service iptv off,service upnp on,qos voice,setting volume=5,"
+		 "setting mode=eco", a);
+	EXPECT_STREQ(want, got);
+	snprintf(want, sizeof(want), "qos 02:00:00:00:00:a1 %s dscp 46 priority 6", a);
+	EXPECT_TRUE(has_rule(&self->res, want));
+
+	/* The override's QoS wins over the template's. */
+	ASSERT_EQ(0, cfg(&o, "{\"qos\": \"background\"}"));
+	plan_device(self->p, &self->in, &self->res);
+	items(&self->res, got, sizeof(got));
+	EXPECT_NE(NULL, strstr(got, "hostname stb-t,service iptv on,service upnp on,qos background,"))
+		TH_LOG("%s", got);
+
+	/* IPv4 addressing is one field: the override's DHCP, not the template's address. */
+	ASSERT_EQ(0, cfg(&t, "{\"ipv4\": \"192.168.1.77/24\", \"gw\": \"192.168.1.254\"}"));
+	ASSERT_EQ(0, cfg(&o, "{\"dhcp\": true}"));
+	plan_device(self->p, &self->in, &self->res);
+	EXPECT_EQ(POLICY_ADDR_DHCP, self->res.addr_mode);
+	EXPECT_FALSE(self->res.has_addr);
+	items(&self->res, got, sizeof(got));
+	EXPECT_STREQ("dhcp on,service iptv on,service upnp off,qos video", got);
+	/* Without the override: the template's address and gateway. */
+	self->in.override = NULL;
+	plan_device(self->p, &self->in, &self->res);
+	EXPECT_EQ(ip("192.168.1.77"), self->res.addr);
+	items(&self->res, got, sizeof(got));
+	EXPECT_STREQ("ipv4 192.168.1.77/24,gw 192.168.1.254,dns 192.168.1.1,dns 9.9.9.9,"
+		     "service iptv on,service upnp off,qos video", got);
+
+	/* A template makes a device no rule matches managed. */
+	self->r.device_type = I62608_DEV_TV;
+	ASSERT_EQ(0, cfg(&t, "{\"dhcp\": true, \"hostname\": \"tv\"}"));
+	plan_device(self->p, &self->in, &self->res);
+	EXPECT_STREQ("", self->res.rule);
+	EXPECT_EQ(POLICY_ADDR_DHCP, self->res.addr_mode);
+	items(&self->res, got, sizeof(got));
+	EXPECT_STREQ("dhcp on,hostname tv", got);
+}
+
+TEST(cfg_merge_and_type_keys)
+{
+	struct ctl_cfg b, o;
+	char num[4], name[8];
+	unsigned int i;
+
+	ASSERT_EQ(0, cfg(&b, "{\"ipv6\": \"2001:db8::5/64\", \"dhcp\": false, \"iface\": \"eth0\","
+			 " \"gw6\": \"2001:db8::1\", \"dns\": [\"2001:db8::53\"]}"));
+	ASSERT_EQ(0, cfg(&o, "{\"dhcp6\": true, \"iface\": \"eth1\"}"));
+	EXPECT_TRUE(plan_cfg_merge(&b, &o));
+	EXPECT_STREQ("eth1", b.iface);
+	/* IPv6 addressing replaced as one; its gateway and DNS stay. */
+	EXPECT_EQ(0, b.n_addr6);
+	EXPECT_TRUE(b.has_dhcp6 && b.dhcp6);
+	EXPECT_TRUE(b.has_gw6);
+	EXPECT_EQ(1, b.n_dns6);
+	EXPECT_TRUE(b.has_dhcp4);
+	EXPECT_FALSE(b.dhcp4);
+
+	/* Services beyond a request's: left out, and said. */
+	memset(&b, 0, sizeof(b));
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < I62608_MAX_SERVICES; i++) {
+		snprintf(name, sizeof(name), "s%u", i);
+		ASSERT_EQ(0, ctl_cfg_add_service(&b, name, true, name, sizeof(name)));
+	}
+	ASSERT_EQ(0, ctl_cfg_add_service(&o, "s3", false, name, sizeof(name)));
+	EXPECT_TRUE(plan_cfg_merge(&b, &o));
+	EXPECT_FALSE(b.svc[3].on);
+	ASSERT_EQ(0, ctl_cfg_add_service(&o, "extra", true, name, sizeof(name)));
+	EXPECT_FALSE(plan_cfg_merge(&b, &o));
+	EXPECT_EQ(I62608_MAX_SERVICES, b.n_svc);
+
+	EXPECT_STREQ("stb", plan_type_key(I62608_DEV_STB, num));
+	EXPECT_STREQ("game_console", plan_type_key(I62608_DEV_GAME_CONSOLE, num));
+	EXPECT_STREQ("200", plan_type_key(200, num));
 }
 
 TEST_F(plan, drift_seen)

@@ -4,11 +4,13 @@
 # IEC 62608 Sequence 1, end to end: a device joins the home network, gets
 # a temporary address by DHCP, its agent discovers the configurator and
 # reports; i62608d registers it at the service server (i62608-cloudd, the
-# test CA's mutual TLS), which answers with the override the operator set
-# before; the device is configured by the policy and the override, the
-# gateway follows (the DHCP reservation in dnsmasq, which the device then
-# leases; the port forward and the QoS marking in nftables; the IGMP
-# proxy). Then the diagnosis server's requests and a quality report.
+# test CA's mutual TLS), which answers with the override and the template
+# of its type the operator set before; the device is configured by the
+# policy, the template over it and the override over both, field by field,
+# the gateway follows (the DHCP reservation in dnsmasq, which the device
+# then leases; the port forward and the QoS marking in nftables; the IGMP
+# proxy). Then the diagnosis server's requests, a quality report, and the
+# template changed: the device and the gateway follow.
 # Then the failures while the servers are away: a configuration not
 # answered, then refused, and a device that stops answering, the daemon
 # killed meanwhile; once the servers are back every failure arrives,
@@ -128,14 +130,16 @@ op_json() {
 	printf '%s' "$body" >"$f"
 }
 
-# The operator decides before the device exists: a host name, and video.
-op PUT "/v1/service/gateways/$gwid/overrides/$mac" \
-	'{"config":{"hostname":"tv-cloud","qos":"video"}}'
-if [ "$code" = 200 ] || [ "$code" = 201 ]; then
-	ok "the operator sets the device's override at the service server (HTTP $code)"
+# The operator decides before the device exists: set-top boxes get video
+# (the policy says background) and a host name, this one another name.
+op PUT /v1/service/templates/stb '{"config":{"qos":"video","hostname":"stb-template"}}'
+tcode=$code
+op PUT "/v1/service/gateways/$gwid/overrides/$mac" '{"config":{"hostname":"tv-cloud"}}'
+if [ "$tcode" = 201 ] && [ "$code" = 201 ]; then
+	ok "the operator sets the set-top boxes' template and the device's override at the service server"
 else
-	diag "HTTP $code: $body" "$(cat "$tmp/op.err")"
-	fail "the operator sets the device's override at the service server"
+	diag "HTTP $tcode, $code: $body" "$(cat "$tmp/op.err")"
+	fail "the operator sets the set-top boxes' template and the device's override at the service server"
 fi
 
 # ---- the gateway: dnsmasq, the policy, the daemon ----------------------------------
@@ -347,7 +351,7 @@ else
 	exit 1
 fi
 dev_json >"$tmp/dev1.json"
-pycheck "device show -j: rule stb, a reserved address of the pool, the override's items, acked" "$tmp/dev1.json" "
+pycheck "device show -j: rule stb, a reserved address of the pool, the override's host name, the template's QoS, acked" "$tmp/dev1.json" "
 import ipaddress
 des = d['desired']
 a = ipaddress.ip_interface(des['address'])
@@ -374,10 +378,10 @@ else
 fi
 if [ "$(nsenter -t "$apid" -u hostname)" = tv-cloud ] && grep -q "^qos a0 video" "$calls" &&
 	grep -q "^dhcp a0 start ipv4" "$calls"; then
-	ok "the device applied the override: host name tv-cloud, QoS video; its DHCP hook ran"
+	ok "the device applied the override's host name tv-cloud and the template's QoS video; its DHCP hook ran"
 else
 	diag "$(nsenter -t "$apid" -u hostname)" "$(cat "$calls")"
-	fail "the device applied the override: host name tv-cloud, QoS video; its DHCP hook ran"
+	fail "the device applied the override's host name tv-cloud and the template's QoS video; its DHCP hook ran"
 fi
 
 # The gateway: dnsmasq's reservation and lease, nftables.
@@ -392,10 +396,10 @@ nft_has() {
 }
 if nft_has "iifname \"wan0\" tcp dport 8080 .*dnat ip to $ip4:80 comment \"$mac\"" &&
 	nft_has "iifname \"v0\" ip saddr $ip4 .*ip dscp set af41 meta priority set 0:5"; then
-	ok "nft list table inet i62608: the forward to $ip4:80, the override's video marking (af41)"
+	ok "nft list table inet i62608: the forward to $ip4:80, the template's video marking (af41)"
 else
 	diag "$(ip netns exec $gw nft list table inet i62608 2>&1)"
-	fail "nft list table inet i62608: the forward to $ip4:80, the override's video marking (af41)"
+	fail "nft list table inet i62608: the forward to $ip4:80, the template's video marking (af41)"
 fi
 got=$(sql "SELECT group_concat(kind || ':' || state, ' ') FROM (SELECT kind, state FROM gw_rules WHERE mac = '$mac' ORDER BY kind)")
 if [ "$got" = "forward:synced multicast:synced qos:synced reserve:synced" ]; then
@@ -421,10 +425,11 @@ else
 	fail "the daemon's outbox: one registration of the device, delivered ($got)"
 fi
 if [ -n "$(sql "SELECT registered FROM devices WHERE mac = '$mac' AND registered LIKE '%STB-100%'")" ] &&
-	[ "$(sql "SELECT applied_generation = generation FROM cloud_override WHERE mac = '$mac'")" = 1 ]; then
-	ok "the database: what was registered, and the override's generation applied"
+	[ "$(sql "SELECT applied_generation = generation FROM cloud_override WHERE mac = '$mac'")" = 1 ] &&
+	[ "$(sql "SELECT applied_generation = generation FROM cloud_template WHERE device_type = 'stb'")" = 1 ]; then
+	ok "the database: what was registered, the override's and the template's generations applied"
 else
-	fail "the database: what was registered, and the override's generation applied"
+	fail "the database: what was registered, the override's and the template's generations applied"
 fi
 cloud_json
 pycheck "cloud status -j: configured, running, every role up, nothing waiting" "$tmp/cloud.json" "
@@ -508,6 +513,35 @@ if wait_for 10 grep -q "cloud: quality verdict of report [0-9]*: good (score 100
 	ok "the daemon logs the verdict"
 else
 	fail "the daemon logs the verdict"
+fi
+
+# ---- the template changed ------------------------------------------------------------------
+
+op PUT /v1/service/templates/stb '{"config":{"qos":"voice","hostname":"stb-template"}}'
+voice() {
+	overridden && grep -q "^qos a0 voice" "$calls" &&
+		nft_has "iifname \"v0\" ip saddr $ip4 .*ip dscp set ef meta priority set 0:6"
+}
+start=$SECONDS
+if [ "$code" = 200 ] && wait_for 20 voice; then
+	ok "the template changed to voice: the device decided again, configured, marked EF ($((SECONDS - start)) s)"
+else
+	diag "HTTP $code" "$(ctl device show $mac 2>&1)" "$(tail -n 3 "$calls")" \
+		"$(ip netns exec $gw nft list table inet i62608 2>&1 | grep dscp)"
+	fail "the template changed to voice: the device decided again, configured, marked EF"
+fi
+dev_json >"$tmp/dev2.json"
+pycheck "device show -j: a new generation, the template's voice and still the override's host name" "$tmp/dev2.json" "
+des = d['desired']
+assert des['generation'] > $($py -c 'import json,sys; print(json.load(sys.stdin)["desired"]["generation"])' <"$tmp/dev1.json"), des
+assert 'qos voice' in des['items'] and 'hostname tv-cloud' in des['items'], des
+assert d['applied']['outcome'] == 'acked' and d['applied']['generation'] == des['generation'], d"
+if [ "$(nsenter -t "$apid" -u hostname)" = tv-cloud ] &&
+	grep -qE "info: template stb changed \(generation [0-9]+\): 1 device of the type decided again" "$tmp/daemon.log"; then
+	ok "the device's host name stays the override's; the daemon logs the template's change"
+else
+	diag "$(nsenter -t "$apid" -u hostname)" "$(grep template "$tmp/daemon.log")"
+	fail "the device's host name stays the override's; the daemon logs the template's change"
 fi
 
 # ---- failures while the servers are away ---------------------------------------------------

@@ -81,13 +81,246 @@ static bool all_finite(json_object *o)
 	}
 }
 
+/*
+ * Duplicate keys. json-c keeps the last of a key given twice and drops
+ * the first without a word, so that two readers of one body could see
+ * different values: refused instead. The check reads the raw text (which
+ * json-c has already accepted, so the scan need not judge syntax), keys
+ * decoded as json-c decodes them (a lone surrogate is U+FFFD, a key ends
+ * at a NUL), the keys of each object sorted when it closes.
+ */
+struct cj_key {
+	const char *s;		/* decoded, in the scan's buffer */
+	size_t len;
+	size_t at;		/* byte offset of its opening quote */
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct cj_key *x = a, *y = b;
+	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static unsigned int hex4(const char *s)
+{
+	unsigned int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+
+		v = v << 4 | (unsigned int)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Decode the string whose opening quote is at @s[*i] into @out; leave *i
+ * after its closing quote. Returns the decoded length.
+ */
+static size_t key_decode(const char *s, size_t len, size_t *i, char *out)
+{
+	size_t p = *i + 1, o = 0;
+	bool ended = false;	/* json-c's key stops at a NUL */
+
+	while (p < len && s[p] != '"') {
+		uint32_t cp;
+
+		if (s[p] != '\\') {
+			if (!ended)
+				out[o++] = s[p];
+			p++;
+			continue;
+		}
+		if (p + 1 >= len)
+			break;
+		switch (s[p + 1]) {
+		case 'b':
+			cp = '\b';
+			break;
+		case 'f':
+			cp = '\f';
+			break;
+		case 'n':
+			cp = '\n';
+			break;
+		case 'r':
+			cp = '\r';
+			break;
+		case 't':
+			cp = '\t';
+			break;
+		case 'u':
+			if (p + 6 > len) {
+				p = len;
+				continue;
+			}
+			cp = hex4(s + p + 2);
+			if (cp >= 0xd800 && cp <= 0xdbff && p + 12 <= len &&
+			    s[p + 6] == '\\' && s[p + 7] == 'u' &&
+			    hex4(s + p + 8) >= 0xdc00 && hex4(s + p + 8) <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (hex4(s + p + 8) - 0xdc00);
+				p += 6;
+			} else if (cp >= 0xd800 && cp <= 0xdfff) {
+				cp = 0xfffd;
+			}
+			p += 6;
+			if (!cp)
+				ended = true;
+			if (!ended)
+				o += put_utf8(out + o, cp);
+			continue;
+		default:	/* " \ / */
+			cp = (unsigned char)s[p + 1];
+			break;
+		}
+		if (!ended)
+			out[o++] = (char)cp;
+		p += 2;
+	}
+	*i = p + 1;
+	return o;
+}
+
+/* Sort the keys of the object that ends; note the first repeated one. */
+static int object_end(struct cj_key *o, size_t m, size_t *at, char **found)
+{
+	size_t k;
+
+	qsort(o, m, sizeof(*o), key_cmp);
+	for (k = 1; k < m; k++) {
+		if (o[k].len != o[k - 1].len || memcmp(o[k].s, o[k - 1].s, o[k].len) ||
+		    (*found && o[k].at >= *at))
+			continue;
+		free(*found);
+		*found = strndup(o[k].s, o[k].len);
+		if (!*found)
+			return -1;
+		*at = o[k].at;
+	}
+	return 0;
+}
+
+/*
+ * The first key given twice in one object of the valid JSON @text: 1
+ * with its offset in @at and its name quoted in @key, 0 when there is
+ * none, -1 out of memory.
+ */
+static int dup_key(const char *text, size_t len, size_t *at, char *key,
+		   size_t keylen)
+{
+	struct {
+		bool obj, want_key;
+		size_t first, used;	/* its first key; the buffer before it */
+	} st[CJ_MAX_DEPTH + 1];
+	struct cj_key *keys = NULL;
+	size_t n = 0, cap = 0, used = 0, i = 0;
+	char *buf = malloc(len + 1), *found = NULL;
+	int depth = -1, ret = -1;
+
+	if (!buf)
+		return -1;
+	while (i < len) {
+		char c = text[i];
+
+		if (c == '{' || c == '[') {
+			if (depth == CJ_MAX_DEPTH)
+				break;	/* json-c refused it already */
+			depth++;
+			st[depth].obj = c == '{';
+			st[depth].want_key = c == '{';
+			st[depth].first = n;
+			st[depth].used = used;
+			i++;
+		} else if (c == '}' || c == ']') {
+			if (depth < 0)
+				break;
+			if (st[depth].obj && n - st[depth].first > 1 &&
+			    object_end(keys + st[depth].first, n - st[depth].first,
+				       at, &found))
+				goto out;
+			n = st[depth].first;
+			used = st[depth].used;
+			depth--;
+			i++;
+		} else if (c == ',') {
+			if (depth >= 0 && st[depth].obj)
+				st[depth].want_key = true;
+			i++;
+		} else if (c == '"' && depth >= 0 && st[depth].obj &&
+			   st[depth].want_key) {
+			if (n == cap) {
+				void *v = realloc(keys, (cap ? cap * 2 : 32) * sizeof(*keys));
+
+				if (!v)
+					goto out;
+				keys = v;
+				cap = cap ? cap * 2 : 32;
+			}
+			keys[n].s = buf + used;
+			keys[n].at = i;
+			keys[n].len = key_decode(text, len, &i, buf + used);
+			used += keys[n++].len;
+			st[depth].want_key = false;
+		} else if (c == '"') {
+			/* A value: skipped, escapes and all. */
+			for (i++; i < len && text[i] != '"'; i++)
+				if (text[i] == '\\')
+					i++;
+			i++;
+		} else {
+			i++;
+		}
+	}
+	ret = found != NULL;
+	if (found)
+		cj_quote(key, keylen, found);
+out:
+	free(found);
+	free(keys);
+	free(buf);
+	return ret;
+}
+
 json_object *cj_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct json_tokener *tok;
 	enum json_tokener_error jerr;
 	json_object *o;
 	const char *nul;
+	char key[200];
 	size_t end;
+	int dup;
 
 	if (!len) {
 		snprintf(err, errlen, "the body is empty: a JSON object is expected");
@@ -143,6 +376,16 @@ json_object *cj_parse(const char *text, size_t len, char *err, size_t errlen)
 	}
 	if (!all_finite(o)) {
 		snprintf(err, errlen, "malformed JSON: NaN or Infinity is not a JSON number");
+		json_object_put(o);
+		return NULL;
+	}
+	dup = dup_key(text, len, &end, key, sizeof(key));
+	if (dup) {
+		if (dup < 0)
+			snprintf(err, errlen, "out of memory");
+		else
+			snprintf(err, errlen, "malformed JSON at byte %zu: the key '%s' is given twice in one object",
+				 end, key);
 		json_object_put(o);
 		return NULL;
 	}

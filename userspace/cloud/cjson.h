@@ -6,7 +6,9 @@
  * that the outbox never holds a message the server is bound to refuse).
  *
  * A body is one JSON object, at most CJ_MAX_DEPTH deep, valid UTF-8,
- * nothing after it. A schema lists an object's members: type, whether
+ * nothing after it, no object in it with a key given twice (json-c would
+ * keep the last silently; keys compare as decoded: "a" and "\u0061" are
+ * one key). A schema lists an object's members: type, whether
  * required, range (numbers) or length in bytes (strings) or count
  * (arrays), allowed values, an extra check. Strings never hold NUL or
  * control characters (free text may hold tab and newline). Errors name
@@ -67,7 +69,8 @@ struct cj_schema {
 
 /*
  * Parse @len bytes of @text as one JSON object. Returns it (the caller
- * puts it) or NULL with a sentence in @err.
+ * puts it) or NULL with a sentence in @err ("malformed JSON at byte N:
+ * the key 'K' is given twice in one object", ...).
  */
 json_object *cj_parse(const char *text, size_t len, char *err, size_t errlen);
 

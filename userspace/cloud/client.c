@@ -13,13 +13,18 @@
  * stays first in line and is tried again later. Any other 4xx is the
  * message's: it is marked rejected, with the server's reason, and the
  * next one goes.
+ *
+ * What it has to say goes through cloud_log(): to the function the
+ * program gave cloud_set_log() (i62608d's log), or to standard error.
  */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
@@ -42,6 +47,7 @@ struct role_state {
 	/* What cloud_status() shows, under the lock. */
 	enum cloud_link link;
 	uint64_t last_ok_ms, last_error_ms, next_attempt_ms;
+	uint64_t bad_answers;
 	char last_error[256];
 };
 
@@ -61,6 +67,29 @@ struct cloud {
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;
+static cloud_log_fn _Atomic log_fn;
+
+void cloud_set_log(cloud_log_fn fn)
+{
+	atomic_store(&log_fn, fn);
+}
+
+void cloud_log(int level, const char *fmt, ...)
+{
+	cloud_log_fn fn = atomic_load(&log_fn);
+	char msg[1024];
+	va_list ap;
+
+	if (!fn && level >= LOG_DEBUG)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (fn)
+		fn(level, msg);
+	else
+		fprintf(stderr, "%s: cloud: %s\n", program_invocation_short_name, msg);
+}
 
 static void curl_init(void)
 {
@@ -83,7 +112,7 @@ static void post_events(struct cloud *c, unsigned int ev)
 		return;
 	atomic_fetch_or(&c->events, ev);
 	if (write(c->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		fprintf(stderr, "i62608d: cloud: eventfd: %s\n", strerror(errno));
+		cloud_log(LOG_ERR, "eventfd: %s", strerror(errno));
 }
 
 /* xorshift64*, seeded from getrandom: for jitter only. */
@@ -103,6 +132,8 @@ static void link_ok(struct cloud *c, enum cloud_role r)
 {
 	struct role_state *s = &c->role[r];
 
+	if (s->link == CLOUD_LINK_DOWN)
+		cloud_log(LOG_INFO, "%s: the server answers again", cloud_role_name(r));
 	pthread_mutex_lock(&c->lock);
 	s->link = CLOUD_LINK_UP;
 	s->last_ok_ms = cloud_now_ms();
@@ -115,12 +146,15 @@ static void link_ok(struct cloud *c, enum cloud_role r)
 /*
  * An error to show, with the link's state after it (down: no answer or a
  * failing server; up: an answer that refused or was not valid). @backoff:
- * the outbox of the role waits before its next try.
+ * the outbox of the role waits before its next try. Logged as a warning,
+ * or at debug level when it repeats the last one (a server away for an
+ * hour is said once, not at every try).
  */
 static void link_error(struct cloud *c, enum cloud_role r, enum cloud_link link,
 		       bool backoff, const char *msg)
 {
 	struct role_state *s = &c->role[r];
+	bool again = s->link == link && !strcmp(s->last_error, msg);
 	uint64_t delay = 0;
 
 	if (backoff) {
@@ -142,7 +176,15 @@ static void link_error(struct cloud *c, enum cloud_role r, enum cloud_link link,
 	s->last_error_ms = cloud_now_ms();
 	snprintf(s->last_error, sizeof(s->last_error), "%s", msg);
 	pthread_mutex_unlock(&c->lock);
-	fprintf(stderr, "i62608d: cloud: %s: %s\n", cloud_role_name(r), msg);
+	cloud_log(again ? LOG_DEBUG : LOG_WARNING, "%s: %s", cloud_role_name(r), msg);
+}
+
+/* An answer whose body could not be used: counted, for cloud_status(). */
+static void bad_answer(struct cloud *c, enum cloud_role r)
+{
+	pthread_mutex_lock(&c->lock);
+	c->role[r].bad_answers++;
+	pthread_mutex_unlock(&c->lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -177,24 +219,35 @@ enum verdict {
 	ANSWER_MESSAGE,		/* the message's failure: give it up */
 };
 
-/* What an answer means, and in @why the server's reason if it failed. */
-static enum verdict judge(const struct http_resp *resp, json_object *o,
-			  char *why, size_t len)
+/*
+ * What an answer means, and in @why the server's reason if it failed
+ * (@bad: why its body is not JSON, or ""). An error without the API's
+ * JSON error is a bad answer: counted.
+ */
+static enum verdict judge(struct cloud *c, enum cloud_role r,
+			  const struct http_resp *resp, json_object *o,
+			  const char *bad, char *why, size_t len)
 {
 	const char *code = NULL, *msg = NULL;
 	json_object *e;
-	char ignored[128];
+	char invalid[160] = "";
 
 	if (resp->status >= 200 && resp->status < 300)
 		return ANSWER_OK;
-	if (o && !cj_validate(o, &cloud_schema_error, ignored, sizeof(ignored))) {
+	if (o && !cj_validate(o, &cloud_schema_error, invalid, sizeof(invalid))) {
 		e = cj_get(o, "error");
 		code = cj_str(e, "code");
 		msg = cj_str(e, "message");
 	}
-	snprintf(why, len, "HTTP %ld%s%s%s%.200s", resp->status, code ? " " : "",
-		 code ? code : " (no API error in the answer)", msg ? ": " : "",
-		 msg ? msg : "");
+	if (!code) {
+		bad_answer(c, r);
+		snprintf(why, len, "HTTP %ld (no API error in the answer%s%.160s)",
+			 resp->status, bad[0] || invalid[0] ? ": " : "",
+			 bad[0] ? bad : invalid);
+	} else {
+		snprintf(why, len, "HTTP %ld %s%s%.200s", resp->status, code,
+			 msg ? ": " : "", msg ? msg : "");
+	}
 	if (resp->status >= 500 || resp->status == 408 || resp->status == 429 ||
 	    resp->status < 400 || !code)
 		return ANSWER_LINK;
@@ -204,18 +257,24 @@ static enum verdict judge(const struct http_resp *resp, json_object *o,
 	return ANSWER_MESSAGE;
 }
 
-static json_object *parse_answer(const struct http_resp *resp)
+/* The answer's body, or NULL with why in @bad (a body is not required). */
+static json_object *parse_answer(const struct http_resp *resp, char *bad,
+				 size_t len)
 {
-	char ignored[256];
+	json_object *o = NULL;
 
-	return resp->len ? cj_parse(resp->body, resp->len, ignored, sizeof(ignored)) :
-	       NULL;
+	bad[0] = '\0';
+	if (!resp->len)
+		snprintf(bad, len, "no body");
+	else
+		o = cj_parse(resp->body, resp->len, bad, len);
+	return o;
 }
 
 /* Deliver @r's messages while it goes well. */
 static void deliver(struct cloud *c, enum cloud_role r)
 {
-	char url[CLOUD_URL_MAX + 160], err[1024], why[256], note[512];
+	char url[CLOUD_URL_MAX + 160], err[1024], why[256], note[512], bad[256];
 	struct outbox_msg m;
 	struct http_resp resp;
 	unsigned int ev, n;
@@ -239,15 +298,15 @@ static void deliver(struct cloud *c, enum cloud_role r)
 			if (store_attempt_failed(c->db, m.id, cloud_now_ms() +
 						 (c->role[r].retry_at - mono_ms()),
 						 resp.error, err, sizeof(err)))
-				fprintf(stderr, "i62608d: cloud: %s\n", err);
+				cloud_log(LOG_ERR, "%s", err);
 			store_msg_free(&m);
 			return;
 		}
-		o = parse_answer(&resp);
+		o = parse_answer(&resp, bad, sizeof(bad));
 		ev = 0;
-		switch (judge(&resp, o, why, sizeof(why))) {
+		switch (judge(c, r, &resp, o, bad, why, sizeof(why))) {
 		case ANSWER_OK:
-			if (store_delivered(c->db, &m, resp.status, o, &ev, note,
+			if (store_delivered(c->db, &m, resp.status, o, bad, &ev, note,
 					    sizeof(note), err, sizeof(err))) {
 				/* Sent again later: the server replays its answer. */
 				link_error(c, r, CLOUD_LINK_UP, true, err);
@@ -255,8 +314,13 @@ static void deliver(struct cloud *c, enum cloud_role r)
 				break;
 			}
 			link_ok(c, r);
-			if (note[0])
+			cloud_log(LOG_DEBUG, "%s: %s message %lld delivered (HTTP %ld)",
+				  cloud_role_name(r), cloud_kind_name(m.kind),
+				  (long long)m.id, resp.status);
+			if (note[0]) {
+				bad_answer(c, r);
 				link_error(c, r, CLOUD_LINK_UP, false, note);
+			}
 			post_events(c, ev);
 			break;
 		case ANSWER_LINK:
@@ -267,7 +331,7 @@ static void deliver(struct cloud *c, enum cloud_role r)
 			if (store_attempt_failed(c->db, m.id, cloud_now_ms() +
 						 (c->role[r].retry_at - mono_ms()),
 						 err, why, sizeof(why)))
-				fprintf(stderr, "i62608d: cloud: %s\n", why);
+				cloud_log(LOG_ERR, "%s", why);
 			n = BURST;
 			break;
 		case ANSWER_MESSAGE:
@@ -276,7 +340,7 @@ static void deliver(struct cloud *c, enum cloud_role r)
 			link_error(c, r, CLOUD_LINK_UP, false, err);
 			if (store_rejected(c->db, m.id, resp.status, why, note,
 					   sizeof(note)))
-				fprintf(stderr, "i62608d: cloud: %s\n", note);
+				cloud_log(LOG_ERR, "%s", note);
 			post_events(c, CLOUD_EV_REJECTED);
 			break;
 		}
@@ -291,7 +355,7 @@ static void poll_one(struct cloud *c, enum cloud_role r, const char *path,
 		     const struct cj_schema *schema,
 		     int (*fn)(sqlite3 *, json_object *, unsigned int *, char *, size_t))
 {
-	char url[CLOUD_URL_MAX + 160], err[1024], why[256];
+	char url[CLOUD_URL_MAX + 160], err[1024], why[256], bad[256];
 	struct http_resp resp;
 	unsigned int ev = 0;
 	json_object *o;
@@ -303,14 +367,16 @@ static void poll_one(struct cloud *c, enum cloud_role r, const char *path,
 			link_error(c, r, CLOUD_LINK_DOWN, false, resp.error);
 		return;
 	}
-	o = parse_answer(&resp);
-	if (judge(&resp, o, why, sizeof(why)) != ANSWER_OK) {
+	o = parse_answer(&resp, bad, sizeof(bad));
+	if (judge(c, r, &resp, o, bad, why, sizeof(why)) != ANSWER_OK) {
 		snprintf(err, sizeof(err), "%s: %s", url, why);
 		link_error(c, r, resp.status >= 500 ? CLOUD_LINK_DOWN : CLOUD_LINK_UP,
 			   false, err);
 	} else if (!o || cj_validate(o, schema, why, sizeof(why))) {
+		/* Not kept: the next poll asks again. */
+		bad_answer(c, r);
 		snprintf(err, sizeof(err), "%s: the answer is not valid: %s", url,
-			 o ? why : "not a JSON object");
+			 o ? why : bad);
 		link_error(c, r, CLOUD_LINK_UP, false, err);
 	} else if (fn(c->db, o, &ev, err, sizeof(err))) {
 		link_error(c, r, CLOUD_LINK_UP, false, err);
@@ -388,7 +454,7 @@ static void *worker(void *arg)
 		}
 		if (c->next_prune <= now) {
 			if (store_prune(c->db, err, sizeof(err)))
-				fprintf(stderr, "i62608d: cloud: %s\n", err);
+				cloud_log(LOG_ERR, "%s", err);
 			c->next_prune = now + PRUNE_EVERY_MS;
 		}
 		if (atomic_load(&c->stop))
@@ -400,7 +466,7 @@ static void *worker(void *arg)
 
 			if (poll(&p, 1, ms > 60000 ? 60000 : (int)ms) > 0 &&
 			    read(c->kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-				fprintf(stderr, "i62608d: cloud: kick: %s\n", strerror(errno));
+				cloud_log(LOG_ERR, "kick: %s", strerror(errno));
 		}
 	}
 	return NULL;
@@ -474,7 +540,7 @@ void cloud_kick(struct cloud *c)
 	uint64_t one = 1;
 
 	if (c && write(c->kick_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		fprintf(stderr, "i62608d: cloud: kick: %s\n", strerror(errno));
+		cloud_log(LOG_ERR, "kick: %s", strerror(errno));
 }
 
 void cloud_stop(struct cloud *c)
@@ -502,7 +568,7 @@ unsigned int cloud_events(struct cloud *c)
 	uint64_t v;
 
 	if (read(c->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		fprintf(stderr, "i62608d: cloud: eventfd: %s\n", strerror(errno));
+		cloud_log(LOG_ERR, "eventfd: %s", strerror(errno));
 	return atomic_exchange(&c->events, 0);
 }
 
@@ -527,8 +593,10 @@ int cloud_status(struct cloud *c, sqlite3 *db, struct cloud_status *st,
 		rs->next_attempt_ms = c->role[r].link == CLOUD_LINK_DOWN ?
 				      c->role[r].next_attempt_ms : 0;
 		rs->failures = c->role[r].failures;
+		rs->bad_answers = c->role[r].bad_answers;
 		memcpy(rs->last_error, c->role[r].last_error, sizeof(rs->last_error));
 		pthread_mutex_unlock(&c->lock);
+		st->bad_answers += rs->bad_answers;
 		any_up |= rs->link == CLOUD_LINK_UP;
 		any_down |= rs->link == CLOUD_LINK_DOWN;
 		if (rs->last_error_ms > st->last_error_ms) {

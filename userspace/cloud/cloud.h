@@ -27,7 +27,9 @@
  *
  * Threads: cloud_enqueue() and the cloud_* database functions run on the
  * caller's connection, on its thread. cloud_kick(), cloud_events() and
- * cloud_status() may be called from any thread.
+ * cloud_status() may be called from any thread. What the client has to
+ * say goes to the program's log (cloud_set_log()), from the worker's
+ * thread too.
  */
 #ifndef I62608_CLOUD_H
 #define I62608_CLOUD_H
@@ -42,6 +44,28 @@
 
 /* Undelivered messages the outbox holds at most: cloud_enqueue() refuses more. */
 #define CLOUD_OUTBOX_MAX	10000
+
+/* ------------------------------------------------------------------ */
+/* The log                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A message of the client: @level a syslog(3) priority (LOG_ERR: its
+ * database failed; LOG_WARNING: a server cannot be reached, refused a
+ * message, gave an answer that cannot be used; LOG_INFO: a server
+ * answers again; LOG_DEBUG: a message delivered, an error repeated),
+ * @msg one line without prefix or newline ("service: https://...: HTTP
+ * 503 unavailable: ..."). Called on the worker's thread as well as the
+ * caller's: it must be thread-safe, and not call back into the client.
+ */
+typedef void (*cloud_log_fn)(int level, const char *msg);
+
+/*
+ * Send the client's messages to @fn from now on (set it before
+ * cloud_start()). NULL, the default: standard error, "PROGRAM: cloud:
+ * MSG", without the debug ones.
+ */
+void cloud_set_log(cloud_log_fn fn);
 
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
@@ -122,8 +146,9 @@ int64_t cloud_enqueue(sqlite3 *db, enum cloud_kind kind, const char *json_body,
 /*
  * Configuration from the service server. An override is the `config send
  * -f` object (docs/i62608ctl.md) the operator keeps for one device; a
- * template the one for a device type. Each change of an override gets a
- * new generation; the daemon applies the changed ones and says so.
+ * template the one for a device type. Each change of an override or a
+ * template gets a new generation; the daemon applies the changed ones
+ * (decides their devices again) and says so.
  */
 struct cloud_override {
 	char mac[18];		/* lower case */
@@ -144,6 +169,19 @@ int cloud_override_next(sqlite3 *db, struct cloud_override *o, char *err,
 int cloud_override_applied(sqlite3 *db, const char *mac, int64_t generation,
 			   char *err, size_t errlen);
 void cloud_override_free(struct cloud_override *o);
+
+/* The same for templates, by device type. */
+struct cloud_template {
+	char device_type[33];	/* "stb", ..., or a number "0" to "255" */
+	char *config;		/* JSON; NULL: the template was deleted */
+	int64_t generation;
+};
+
+int cloud_template_next(sqlite3 *db, struct cloud_template *t, char *err,
+			size_t errlen);
+int cloud_template_applied(sqlite3 *db, const char *device_type,
+			   int64_t generation, char *err, size_t errlen);
+void cloud_template_free(struct cloud_template *t);
 
 /*
  * The configuration JSON for @mac's override or @device_type's template,
@@ -250,6 +288,9 @@ struct cloud_role_status {
 	uint64_t last_error_ms;
 	uint64_t next_attempt_ms;	/* the next delivery try while backing off */
 	unsigned int failures;		/* consecutive failed exchanges */
+	/* Answers whose body was not the API's JSON (malformed, a key
+	 * twice, not of its schema): not used, since the worker started. */
+	uint64_t bad_answers;
 	char last_error[256];
 };
 
@@ -258,6 +299,7 @@ struct cloud_status {
 	uint64_t pending;	/* the outbox length: undelivered messages */
 	uint64_t rejected;
 	uint64_t delivered;	/* kept for the record (7 days, 1000 at most) */
+	uint64_t bad_answers;	/* of every role */
 	uint64_t last_error_ms;	/* the latest error of any role */
 	char last_error[256];
 	struct cloud_role_status role[CLOUD_ROLE_COUNT];

@@ -13,6 +13,9 @@
 
 uint64_t cloud_now_ms(void);
 
+/* To the program's log (cloud_set_log()). */
+void cloud_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ---- store.c: the worker's side of the tables ---- */
 
 /* An outbox message on its way. */
@@ -34,14 +37,14 @@ int store_attempt_failed(sqlite3 *db, int64_t id, uint64_t next_ms,
 int store_rejected(sqlite3 *db, int64_t id, long http_status,
 		   const char *error, char *err, size_t errlen);
 /*
- * @m was delivered (@http_status, the answer @answer): mark it and keep
- * what the answer carries (a snapshot, a verdict), in one transaction.
- * Sets CLOUD_EV_* in @events. @note: why the answer was not used (the
- * message is delivered all the same), or "".
+ * @m was delivered (@http_status, the answer @answer, or NULL and why in
+ * @bad): mark it and keep what the answer carries (a snapshot, a
+ * verdict), in one transaction. Sets CLOUD_EV_* in @events. @note: why
+ * the answer was not used (the message is delivered all the same), or "".
  */
 int store_delivered(sqlite3 *db, const struct outbox_msg *m, long http_status,
-		    json_object *answer, unsigned int *events, char *note,
-		    size_t notelen, char *err, size_t errlen);
+		    json_object *answer, const char *bad, unsigned int *events,
+		    char *note, size_t notelen, char *err, size_t errlen);
 /* A configuration snapshot (cloud_schema_snapshot, validated). */
 int store_snapshot(sqlite3 *db, json_object *snap, unsigned int *events,
 		   char *err, size_t errlen);

@@ -77,6 +77,26 @@ static const char *const steps[] = {
 	"CREATE TABLE cloud_meta ("
 	" key TEXT PRIMARY KEY NOT NULL,"
 	" value INTEGER NOT NULL);",
+	/*
+	 * 2: templates get generations, as overrides (a deleted one stays,
+	 * config NULL, until its removal is applied). Those kept before are
+	 * new to the daemon, which did not use them.
+	 */
+	"CREATE TABLE cloud_template_2 ("
+	" device_type TEXT PRIMARY KEY NOT NULL,"
+	" config TEXT,"
+	" updated_ms INTEGER,"
+	" received_ms INTEGER NOT NULL,"
+	" generation INTEGER NOT NULL,"
+	" applied_generation INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO cloud_meta (key, value) VALUES ('generation', 1)"
+	" ON CONFLICT (key) DO UPDATE SET value = max(value, 1);"
+	"INSERT INTO cloud_template_2 (device_type, config, updated_ms,"
+	" received_ms, generation) SELECT device_type, config, updated_ms,"
+	" received_ms, (SELECT value FROM cloud_meta WHERE key = 'generation')"
+	" FROM cloud_template;"
+	"DROP TABLE cloud_template;"
+	"ALTER TABLE cloud_template_2 RENAME TO cloud_template;",
 };
 #define N_STEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -410,8 +430,8 @@ static const struct cj_schema *answer_schema(enum cloud_kind kind)
 }
 
 int store_delivered(sqlite3 *db, const struct outbox_msg *m, long http_status,
-		    json_object *answer, unsigned int *events, char *note,
-		    size_t notelen, char *err, size_t errlen)
+		    json_object *answer, const char *bad, unsigned int *events,
+		    char *note, size_t notelen, char *err, size_t errlen)
 {
 	const struct cj_schema *s = answer_schema(m->kind);
 	unsigned int ev = 0;
@@ -425,7 +445,7 @@ int store_delivered(sqlite3 *db, const struct outbox_msg *m, long http_status,
 		/* Delivered all the same: the server has it. */
 		snprintf(note, notelen, "the answer to %s message %lld is not valid: %s",
 			 cloud_kind_name(m->kind), (long long)m->id,
-			 answer ? why : "not a JSON object");
+			 answer ? why : bad);
 		use = false;
 	}
 	if (sqldb_exec(db, "BEGIN IMMEDIATE", "outbox", err, errlen))
@@ -475,25 +495,31 @@ out:
 /* Configuration from the service server                               */
 /* ------------------------------------------------------------------ */
 
-/* Upsert one configuration if it differs; 1 if it changed. */
-static int put_config(sqlite3 *db, bool is_override, const char *key,
+/*
+ * The two tables of configurations, alike: cloud_override by MAC,
+ * cloud_template by device type.
+ */
+struct cfg_table {
+	const char *name, *key;
+};
+
+static const struct cfg_table t_override = { "cloud_override", "mac" };
+static const struct cfg_table t_template = { "cloud_template", "device_type" };
+
+/* Upsert one configuration if it differs (generation @gen); 1 if it changed. */
+static int put_config(sqlite3 *db, const struct cfg_table *t, const char *key,
 		      const char *config, int64_t updated, int64_t gen,
 		      char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
+	char sql[512];
 
-	if (is_override)
-		st = prep(db, "INSERT INTO cloud_override (mac, config, updated_ms,"
-			  " received_ms, generation) VALUES (?1, ?2, ?3, ?4, ?5)"
-			  " ON CONFLICT (mac) DO UPDATE SET config = ?2, updated_ms = ?3,"
-			  " received_ms = ?4, generation = ?5"
-			  " WHERE config IS NOT ?2", err, errlen);
-	else
-		st = prep(db, "INSERT INTO cloud_template (device_type, config,"
-			  " updated_ms, received_ms) VALUES (?1, ?2, ?3, ?4)"
-			  " ON CONFLICT (device_type) DO UPDATE SET config = ?2,"
-			  " updated_ms = ?3, received_ms = ?4 WHERE config IS NOT ?2",
-			  err, errlen);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, config, updated_ms,"
+		 " received_ms, generation) VALUES (?1, ?2, ?3, ?4, ?5)"
+		 " ON CONFLICT (%s) DO UPDATE SET config = ?2, updated_ms = ?3,"
+		 " received_ms = ?4, generation = ?5 WHERE config IS NOT ?2",
+		 t->name, t->key, t->key);
+	st = prep(db, sql, err, errlen);
 	if (!st)
 		return -1;
 	bind_text(st, 1, key);
@@ -501,9 +527,32 @@ static int put_config(sqlite3 *db, bool is_override, const char *key,
 	if (updated >= 0)
 		sqlite3_bind_int64(st, 3, updated);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)cloud_now_ms());
-	if (is_override)
-		sqlite3_bind_int64(st, 5, gen);
-	if (done(db, st, "configuration", err, errlen))
+	sqlite3_bind_int64(st, 5, gen);
+	if (done(db, st, t->name, err, errlen))
+		return -1;
+	return sqlite3_changes(db) > 0;
+}
+
+/*
+ * Those of @t not in @keys (a JSON array) are gone from the server:
+ * deleted, until the daemon applies that. 1 if any was.
+ */
+static int gone_configs(sqlite3 *db, const struct cfg_table *t,
+			json_object *keys, int64_t gen, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "UPDATE %s SET config = NULL, generation = ?2,"
+		 " received_ms = ?3 WHERE config IS NOT NULL AND %s NOT IN"
+		 " (SELECT value FROM json_each(?1))", t->name, t->key);
+	st = prep(db, sql, err, errlen);
+	if (!st)
+		return -1;
+	bind_text(st, 1, cj_text(keys));
+	sqlite3_bind_int64(st, 2, gen);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)cloud_now_ms());
+	if (done(db, st, t->name, err, errlen))
 		return -1;
 	return sqlite3_changes(db) > 0;
 }
@@ -514,7 +563,6 @@ int store_snapshot(sqlite3 *db, json_object *snap, unsigned int *events,
 	json_object *ov = cj_get(snap, "overrides"), *tp = cj_get(snap, "templates");
 	json_object *keys = json_object_new_array();
 	int64_t rev = cj_int(snap, "revision", 0), have, gen;
-	sqlite3_stmt *st;
 	size_t i;
 	int changed = 0, rc = -1, c;
 
@@ -533,24 +581,16 @@ int store_snapshot(sqlite3 *db, json_object *snap, unsigned int *events,
 
 		cj_mac_canon(mac, cj_str(o, "mac"));
 		json_object_array_add(keys, json_object_new_string(mac));
-		c = put_config(db, true, mac, cj_text(cj_get(o, "config")),
+		c = put_config(db, &t_override, mac, cj_text(cj_get(o, "config")),
 			       cj_int(o, "updated_at_ms", -1), gen, err, errlen);
 		if (c < 0)
 			goto out;
 		changed |= c;
 	}
-	/* Overrides gone from the server: deleted, until the daemon applies that. */
-	st = prep(db, "UPDATE cloud_override SET config = NULL, generation = ?2,"
-		  " received_ms = ?3 WHERE config IS NOT NULL AND mac NOT IN"
-		  " (SELECT value FROM json_each(?1))", err, errlen);
-	if (!st)
+	c = gone_configs(db, &t_override, keys, gen, err, errlen);
+	if (c < 0)
 		goto out;
-	bind_text(st, 1, cj_text(keys));
-	sqlite3_bind_int64(st, 2, gen);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)cloud_now_ms());
-	if (done(db, st, "cloud_override", err, errlen))
-		goto out;
-	changed |= sqlite3_changes(db) > 0;
+	changed |= c;
 
 	json_object_put(keys);
 	keys = json_object_new_array();
@@ -558,21 +598,17 @@ int store_snapshot(sqlite3 *db, json_object *snap, unsigned int *events,
 		json_object *t = json_object_array_get_idx(tp, i);
 
 		json_object_array_add(keys, json_object_new_string(cj_str(t, "device_type")));
-		c = put_config(db, false, cj_str(t, "device_type"),
+		c = put_config(db, &t_template, cj_str(t, "device_type"),
 			       cj_text(cj_get(t, "config")),
-			       cj_int(t, "updated_at_ms", -1), 0, err, errlen);
+			       cj_int(t, "updated_at_ms", -1), gen, err, errlen);
 		if (c < 0)
 			goto out;
 		changed |= c;
 	}
-	st = prep(db, "DELETE FROM cloud_template WHERE device_type NOT IN"
-		  " (SELECT value FROM json_each(?1))", err, errlen);
-	if (!st)
+	c = gone_configs(db, &t_template, keys, gen, err, errlen);
+	if (c < 0)
 		goto out;
-	bind_text(st, 1, cj_text(keys));
-	if (done(db, st, "cloud_template", err, errlen))
-		goto out;
-	changed |= sqlite3_changes(db) > 0;
+	changed |= c;
 	if (meta_set(db, "revision", rev, err, errlen) ||
 	    (changed && meta_set(db, "generation", gen, err, errlen)))
 		goto out;
@@ -584,65 +620,108 @@ out:
 	return rc;
 }
 
-int cloud_override_next(sqlite3 *db, struct cloud_override *o, char *err,
-			size_t errlen)
+/* The next configuration of @t not applied: its key into @key, 1, 0, -1. */
+static int config_next(sqlite3 *db, const struct cfg_table *t, char *key,
+		       size_t keylen, char **config, int64_t *generation,
+		       char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
+	char sql[256];
 	int rc;
 
-	memset(o, 0, sizeof(*o));
-	st = prep(db, "SELECT mac, config, generation FROM cloud_override"
-		  " WHERE generation > applied_generation ORDER BY mac LIMIT 1",
-		  err, errlen);
+	*config = NULL;
+	snprintf(sql, sizeof(sql), "SELECT %s, config, generation FROM %s"
+		 " WHERE generation > applied_generation ORDER BY %s LIMIT 1",
+		 t->key, t->name, t->key);
+	st = prep(db, sql, err, errlen);
 	if (!st)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		snprintf(o->mac, sizeof(o->mac), "%s", sqlite3_column_text(st, 0));
+		snprintf(key, keylen, "%s", sqlite3_column_text(st, 0));
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			o->config = strdup((const char *)sqlite3_column_text(st, 1));
-			if (!o->config)
+			*config = strdup((const char *)sqlite3_column_text(st, 1));
+			if (!*config)
 				rc = SQLITE_NOMEM;
 		}
-		o->generation = sqlite3_column_int64(st, 2);
+		*generation = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW) {
-		snprintf(err, errlen, "cloud_override: %s", sqlite3_errstr(rc));
+		snprintf(err, errlen, "%s: %s", t->name, sqlite3_errstr(rc));
 		return -1;
 	}
 	return 1;
 }
 
+static int config_applied(sqlite3 *db, const struct cfg_table *t,
+			  const char *key, int64_t generation, char *err,
+			  size_t errlen)
+{
+	sqlite3_stmt *st;
+	char sql[256];
+
+	/* A removal applied: the row goes. A newer change stays to apply. */
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?1 AND config IS NULL"
+		 " AND generation = ?2", t->name, t->key);
+	st = prep(db, sql, err, errlen);
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, generation);
+	if (done(db, st, t->name, err, errlen))
+		return -1;
+	snprintf(sql, sizeof(sql), "UPDATE %s SET applied_generation = ?2"
+		 " WHERE %s = ?1 AND applied_generation < ?2", t->name, t->key);
+	st = prep(db, sql, err, errlen);
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, generation);
+	return done(db, st, t->name, err, errlen);
+}
+
+int cloud_override_next(sqlite3 *db, struct cloud_override *o, char *err,
+			size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	return config_next(db, &t_override, o->mac, sizeof(o->mac), &o->config,
+			   &o->generation, err, errlen);
+}
+
 int cloud_override_applied(sqlite3 *db, const char *mac, int64_t generation,
 			   char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-
-	/* A removal applied: the row goes. A newer change stays to apply. */
-	st = prep(db, "DELETE FROM cloud_override WHERE mac = ?1 AND config IS NULL"
-		  " AND generation = ?2", err, errlen);
-	if (!st)
-		return -1;
-	bind_text(st, 1, mac);
-	sqlite3_bind_int64(st, 2, generation);
-	if (done(db, st, "cloud_override", err, errlen))
-		return -1;
-	st = prep(db, "UPDATE cloud_override SET applied_generation = ?2"
-		  " WHERE mac = ?1 AND applied_generation < ?2", err, errlen);
-	if (!st)
-		return -1;
-	bind_text(st, 1, mac);
-	sqlite3_bind_int64(st, 2, generation);
-	return done(db, st, "cloud_override", err, errlen);
+	return config_applied(db, &t_override, mac, generation, err, errlen);
 }
 
 void cloud_override_free(struct cloud_override *o)
 {
 	free(o->config);
 	o->config = NULL;
+}
+
+int cloud_template_next(sqlite3 *db, struct cloud_template *t, char *err,
+			size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	return config_next(db, &t_template, t->device_type, sizeof(t->device_type),
+			   &t->config, &t->generation, err, errlen);
+}
+
+int cloud_template_applied(sqlite3 *db, const char *device_type,
+			   int64_t generation, char *err, size_t errlen)
+{
+	return config_applied(db, &t_template, device_type, generation, err,
+			      errlen);
+}
+
+void cloud_template_free(struct cloud_template *t)
+{
+	free(t->config);
+	t->config = NULL;
 }
 
 static int get_config(sqlite3 *db, const char *sql, const char *key,
@@ -773,8 +852,8 @@ int cloud_diag_finish(sqlite3 *db, int64_t id, enum cloud_diag_status status,
 	json_object *body = NULL, *result = NULL;
 	sqlite3_stmt *st;
 	char why[512];
-	int64_t oid;
 	bool outer;
+	int64_t oid;
 	int rc;
 
 	if ((unsigned int)status > CLOUD_DIAG_UNSUPPORTED) {

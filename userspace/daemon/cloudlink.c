@@ -11,7 +11,9 @@
  * commit or neither does; cloud_kick() follows the commit
  * (cloudlink_flush()). What the servers send back (overrides, diagnosis
  * requests, verdicts, the quality report's turn) arrives through
- * cloud_event_fd() in the daemon's poll().
+ * cloud_event_fd() in the daemon's poll(). What the client logs, on its
+ * worker's thread too, goes to the daemon's log with its level
+ * (client_log()).
  *
  * Everything sent is checked by cloud_enqueue() against the schema the
  * server applies. Strings that come from devices (a REPORT's vendor,
@@ -455,6 +457,12 @@ out:
 /* The worker                                                          */
 /* ------------------------------------------------------------------ */
 
+/* The client's messages, from any thread: dlog() is thread-safe. */
+static void client_log(int level, const char *msg)
+{
+	dlog(level, "cloud: %s", msg);
+}
+
 static void log_roles(const struct cloudlink *cl)
 {
 	char roles[4 * (CLOUD_URL_MAX + 16)] = "";
@@ -498,6 +506,7 @@ void cloudlink_apply(struct daemon *d)
 	cl->error[0] = 0;
 	if (!cl->on)
 		return;
+	cloud_set_log(client_log);
 	cl->c = cloud_start(&cl->conf, d->db_path, err, sizeof(err));
 	if (!cl->c) {
 		/* The outbox keeps what is queued meanwhile; tried every tick. */
@@ -624,6 +633,7 @@ int cloudlink_status(struct daemon *d, json_object *ans, char *err, size_t errle
 		put(o, "pending", json_object_new_int64((int64_t)rs->pending));
 		put(o, "rejected", json_object_new_int64((int64_t)rs->rejected));
 		put(o, "failures", json_object_new_int64(rs->failures));
+		put(o, "bad_answers", json_object_new_int64((int64_t)rs->bad_answers));
 		put(o, "last_ok_ms", age_of(now, rs->last_ok_ms));
 		put(o, "last_error_ms", age_of(now, rs->last_error_ms));
 		put(o, "next_attempt_ms", rs->next_attempt_ms ?
@@ -655,6 +665,7 @@ int cloudlink_status(struct daemon *d, json_object *ans, char *err, size_t errle
 	put(o, "queue_errors", json_object_new_int64((int64_t)cl->enqueue_errors));
 	put(o, "diagnoses", json_object_new_int64((int64_t)cl->diagnoses));
 	put(o, "quality_reports", json_object_new_int64((int64_t)cl->quality_reports));
+	put(o, "bad_answers", json_object_new_int64((int64_t)st.bad_answers));
 	put(ans, "counters", o);
 	return 0;
 }

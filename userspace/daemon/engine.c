@@ -5,14 +5,15 @@
  * Everything the daemon learns (an agent appeared or reported, a request
  * ended, the policy changed) goes into the database, and the device's
  * desired configuration is decided again from the database alone
- * (decide()): its identity and latest REPORT, its override, the policy,
- * the address plan. A decision, and the work it implies (a row of
- * pending), is committed before anything is sent; what is sent is
- * recorded when the kernel accepted it, and its outcome when it ended.
- * A daemon killed at any point therefore restarts with every decision,
- * finds in pending what it had still to do, and reconciles the rest with
- * the kernel's table (engine_reconcile()): a request whose result it
- * missed is sent again, which the device answers with UNCHANGED.
+ * (decide()): its identity and latest REPORT, its override (and its type's
+ * template), the policy, the address plan. A decision, and the work it
+ * implies (a row of pending), is committed before anything is sent; what
+ * is sent is recorded when the kernel accepted it, and its outcome when
+ * it ended. A daemon killed at any point therefore restarts with every
+ * decision, finds in pending what it had still to do, and reconciles the
+ * rest with the kernel's table (engine_reconcile()): a request whose
+ * result it missed is sent again, which the device answers with
+ * UNCHANGED.
  */
 
 #include <errno.h>
@@ -135,6 +136,8 @@ struct device_view {
 	int64_t report_received;
 	bool has_override;
 	struct ctl_cfg override;
+	bool has_template;
+	struct ctl_cfg tmpl;
 };
 
 static int load_view(struct daemon *d, const char *mac, struct device_view *v)
@@ -176,6 +179,29 @@ static int load_view(struct daemon *d, const char *mac, struct device_view *v)
 			v->has_override = true;
 	}
 	free(text);
+	/* The template of the type it reported (plan.h: below the override). */
+	if (v->has_report || v->dev.has_report) {
+		char num[4];
+		const char *type = plan_type_key(v->has_report ? v->report.device_type :
+						 v->dev.device_type, num);
+
+		ret = cloud_template_get(db_sqlite(d->db), type, &text, err, sizeof(err));
+		if (ret < 0) {
+			log_err("%s: the template of type %s cannot be read: %s", mac,
+				type, err);
+			return -EIO;
+		}
+		if (ret > 0 && strlen(text) > PLAN_OVERRIDE_MAX)
+			log_warn("%s: the template of type %s is longer than %d bytes, ignored",
+				 mac, type, PLAN_OVERRIDE_MAX);
+		else if (ret > 0 && ctl_cfg_parse_json(&v->tmpl, text, strlen(text),
+						       err, sizeof(err)))
+			log_warn("%s: the template of type %s is not valid, ignored: %s",
+				 mac, type, err);
+		else
+			v->has_template = ret > 0;
+		free(text);
+	}
 	return 0;
 }
 
@@ -333,6 +359,7 @@ static int decide(struct daemon *d, const char *mac, int64_t now)
 		}
 		in.report = v->has_report ? &v->report : NULL;
 		in.override = v->has_override ? &v->override : NULL;
+		in.tmpl = v->has_template ? &v->tmpl : NULL;
 		in.has_addr = !db_addr_get(d->db, mac, &in.addr);
 		ret = db_addr_used(d->db, mac, &used, &in.n_used);
 		if (ret)
@@ -1107,12 +1134,78 @@ int64_t engine_next(struct daemon *d)
 	return t > d->act_hold ? t : d->act_hold;
 }
 
+struct of_type {
+	struct daemon *d;
+	const char *type;
+	int64_t now;
+	unsigned int n;
+};
+
+/* Decide @mac again if it is of the type whose template changed. */
+static int decide_of_type(void *arg, const char *mac)
+{
+	struct of_type *ot = arg;
+	struct db_device dev;
+	char num[4];
+	int ret = db_device_get(ot->d->db, mac, &dev);
+
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	if (!dev.has_report || strcmp(plan_type_key(dev.device_type, num), ot->type))
+		return 0;
+	ot->n++;
+	return decide(ot->d, mac, ot->now);
+}
+
+/*
+ * The templates whose generation is not applied: every device of their
+ * type decided again, and the generation marked, in one transaction.
+ */
+static void engine_templates(struct daemon *d)
+{
+	struct cloud_template t;
+	unsigned int n = 0;
+	char err[256] = "";
+	int ret = 0;
+
+	/* One per device type that changed; bounded all the same. */
+	while (n++ < CLOUD_TEMPLATES_MAX &&
+	       (ret = cloud_template_next(db_sqlite(d->db), &t, err, sizeof(err))) > 0) {
+		struct of_type ot = { .d = d, .type = t.device_type, .now = now_ms() };
+
+		ret = db_begin(d->db);
+		if (!ret)
+			ret = db_devices_each(d->db, decide_of_type, &ot);
+		if (!ret && cloud_template_applied(db_sqlite(d->db), t.device_type,
+						   t.generation, err, sizeof(err)))
+			ret = -EIO;
+		if (ret) {
+			db_rollback(d->db);
+			log_err("template %s: its devices were not decided: %s",
+				t.device_type, ret == -EIO && err[0] ? err : strerror(-ret));
+			cloud_template_free(&t);
+			return;
+		}
+		ret = db_commit(d->db);
+		log_info("template %s %s (generation %lld): %u device%s of the type decided again",
+			 t.device_type, t.config ? "changed" : "removed",
+			 (long long)t.generation, ot.n, ot.n == 1 ? "" : "s");
+		cloud_template_free(&t);
+		if (ret)
+			return;
+	}
+	if (ret < 0)
+		log_err("templates: %s", err);
+}
+
 void engine_overrides(struct daemon *d)
 {
 	struct cloud_override o;
 	unsigned int n = 0;
 	char err[256] = "";
 	int ret = 0;
+
+	engine_templates(d);
 
 	/* Bounded per tick: the loop has other work too. */
 	while (n++ < 256 &&

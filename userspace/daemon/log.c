@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * i62608d's log (see log.h).
+ * i62608d's log (see log.h). Any thread may log: a line is formatted on
+ * the caller's stack and written with one call (stdio and syslog(3) lock
+ * their own state); the level, which a reload may change while the cloud
+ * worker logs, is atomic.
  */
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
 
-static int log_level = LOG_INFO;
+static atomic_int log_level = LOG_INFO;
 static bool use_syslog;
 static bool prefix_level;
 
@@ -37,12 +41,12 @@ void dlog_open(bool to_syslog)
 
 void dlog_set_level(int level)
 {
-	log_level = level;
+	atomic_store_explicit(&log_level, level, memory_order_relaxed);
 }
 
 int dlog_level(void)
 {
-	return log_level;
+	return atomic_load_explicit(&log_level, memory_order_relaxed);
 }
 
 const char *dlog_level_name(int level)
@@ -70,7 +74,7 @@ void dlog(int level, const char *fmt, ...)
 	va_list ap;
 	int ret;
 
-	if (level > log_level)
+	if (level > dlog_level())
 		return;
 	if (!use_syslog && prefix_level)
 		n = (size_t)snprintf(line, sizeof(line), "<%d>", level);

@@ -3,7 +3,9 @@
  * i62608d's log. In the foreground (under systemd) a line goes to stderr
  * as "<N>level: message", N the syslog priority, which the journal reads
  * as the line's level; on a terminal without the prefix. In the
- * background it goes to syslog(3), facility daemon.
+ * background it goes to syslog(3), facility daemon. dlog_open() comes
+ * first, before any thread starts; then any thread may log (the cloud
+ * client's worker does, through cloud_set_log()).
  */
 #ifndef I62608D_LOG_H
 #define I62608D_LOG_H

@@ -8,6 +8,10 @@
  * a point that depends on its MAC alone (so the same device lands on the
  * same address even in a plan rebuilt from nothing, while the pool has
  * room), skipping the gateway and every address another device holds.
+ *
+ * The service server's configuration: the template of the device's type
+ * and its override are laid over each other first (plan_cfg_merge(), the
+ * override winning), and what results over the rule.
  */
 
 #include <errno.h>
@@ -113,6 +117,88 @@ static void fmt_ip4(uint32_t a, char *buf, size_t size)
 	inet_ntop(AF_INET, &in, buf, (socklen_t)size);
 }
 
+bool plan_cfg_merge(struct ctl_cfg *base, const struct ctl_cfg *over)
+{
+	struct ctl_cfg *b = base;
+	const struct ctl_cfg *o = over;
+	bool all = true;
+	unsigned int i, j;
+
+	if (o->iface[0])
+		memcpy(b->iface, o->iface, sizeof(b->iface));
+	if (o->n_addr4 || o->has_dhcp4) {
+		b->n_addr4 = o->n_addr4;
+		memcpy(b->addr4, o->addr4, sizeof(b->addr4));
+		b->has_dhcp4 = o->has_dhcp4;
+		b->dhcp4 = o->dhcp4;
+	}
+	if (o->has_gw4) {
+		b->has_gw4 = true;
+		memcpy(b->gw4, o->gw4, sizeof(b->gw4));
+	}
+	if (o->n_dns4) {
+		b->n_dns4 = o->n_dns4;
+		memcpy(b->dns4, o->dns4, sizeof(b->dns4));
+	}
+	if (o->n_addr6 || o->has_dhcp6) {
+		b->n_addr6 = o->n_addr6;
+		memcpy(b->addr6, o->addr6, sizeof(b->addr6));
+		b->has_dhcp6 = o->has_dhcp6;
+		b->dhcp6 = o->dhcp6;
+	}
+	if (o->has_gw6) {
+		b->has_gw6 = true;
+		memcpy(b->gw6, o->gw6, sizeof(b->gw6));
+	}
+	if (o->n_dns6) {
+		b->n_dns6 = o->n_dns6;
+		memcpy(b->dns6, o->dns6, sizeof(b->dns6));
+	}
+	if (o->hostname[0])
+		memcpy(b->hostname, o->hostname, sizeof(b->hostname));
+	if (o->has_qos) {
+		b->has_qos = true;
+		b->qos = o->qos;
+	}
+	for (i = 0; i < o->n_svc; i++) {
+		for (j = 0; j < b->n_svc; j++)
+			if (!strcmp(b->svc[j].name, o->svc[i].name))
+				break;
+		if (j == b->n_svc) {
+			if (b->n_svc == N(b->svc)) {
+				all = false;
+				continue;
+			}
+			b->n_svc++;
+		}
+		b->svc[j] = o->svc[i];
+	}
+	for (i = 0; i < o->n_kv; i++) {
+		for (j = 0; j < b->n_kv; j++)
+			if (!strcmp(b->kv[j].key, o->kv[i].key))
+				break;
+		if (j == b->n_kv) {
+			if (b->n_kv == N(b->kv)) {
+				all = false;
+				continue;
+			}
+			b->n_kv++;
+		}
+		b->kv[j] = o->kv[i];
+	}
+	return all;
+}
+
+const char *plan_type_key(unsigned int type, char buf[4])
+{
+	const char *name = i62608_device_type_name(type);
+
+	if (name)
+		return name;
+	snprintf(buf, 4, "%u", type & 0xff);
+	return buf;
+}
+
 /* What applies: the rule's settings, with the override's QoS and services. */
 struct settings {
 	enum policy_addr_mode addr_mode;
@@ -184,10 +270,9 @@ static uint32_t ip4_host(const uint8_t b[4])
 }
 
 static void plan_address(const struct policy *p, const struct plan_input *in,
-			 const struct settings *s, uint32_t caps,
-			 struct plan_result *res)
+			 const struct ctl_cfg *o, const struct settings *s,
+			 uint32_t caps, struct plan_result *res)
 {
-	const struct ctl_cfg *o = in->override;
 	enum policy_addr_mode mode = s->addr_mode;
 	char buf[INET_ADDRSTRLEN], msg[128];
 	uint32_t a = 0;
@@ -307,8 +392,10 @@ void plan_device(const struct policy *p, const struct plan_input *in,
 		 struct plan_result *res)
 {
 	const struct i62608_report *r = in->report;
+	const struct ctl_cfg *o = in->override ? in->override : in->tmpl;
 	struct policy_device dev = {};
 	const struct policy_rule *rule;
+	struct ctl_cfg both;
 	struct settings s;
 	uint32_t caps;
 	unsigned int i;
@@ -322,16 +409,23 @@ void plan_device(const struct policy *p, const struct plan_input *in,
 		dev.model = r->model;
 	}
 	rule = policy_match(p, &dev);
-	if (!rule && !in->override)
+	if (!rule && !o)
 		return;
 	if (rule)
 		snprintf(res->rule, sizeof(res->rule), "%s", rule->name);
 	res->overridden = in->override != NULL;
-	merge(rule, in->override, &s);
+	res->templated = in->tmpl != NULL;
+	if (in->override && in->tmpl) {
+		both = *in->tmpl;
+		if (!plan_cfg_merge(&both, in->override))
+			note(res, "the template and the override hold more services or settings than a request: some left out");
+		o = &both;
+	}
+	merge(rule, o, &s);
 	/* Without a REPORT nothing is known of it: ask only what all can do. */
 	caps = r ? r->caps : 0;
 
-	plan_address(p, in, &s, caps, res);
+	plan_address(p, in, o, &s, caps, res);
 
 	if (s.has_qos) {
 		if (caps & I62608_CAP_QOS) {
@@ -365,8 +459,8 @@ void plan_device(const struct policy *p, const struct plan_input *in,
 			 sizeof(res->cfg.svc[0].name), "%s", s.services[i].name);
 		res->cfg.svc[res->cfg.n_svc++].on = s.services[i].on;
 	}
-	if (in->override)
-		override_items(in->override, res);
+	if (o)
+		override_items(o, res);
 	for (i = 0; i < res->n_gw; i++)
 		memcpy(res->gw[i].mac, in->mac, 6);
 }
