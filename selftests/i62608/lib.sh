@@ -81,6 +81,20 @@ tap_end() {
 	[ "$tap_failed" = 0 ]
 }
 
+# pycheck DESC FILE SCRIPT - one test case: the Python SCRIPT, run with the
+# JSON of FILE as "d" (json and sys imported), must succeed (assert ...).
+pycheck() {
+	local desc=$1 file=$2 script=$3 out
+	if out=$(/usr/bin/python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+$script" "$file" 2>&1); then
+		ok "$desc"
+	else
+		diag "$out" "JSON was:" "$(head -c 3000 "$file")"
+		fail "$desc"
+	fi
+}
+
 # ---- module --------------------------------------------------------------
 
 module_loaded() {
@@ -127,6 +141,13 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# veth NS1 IF1 NS2 IF2 - a veth pair from IF1 in NS1 to IF2 in NS2 (the
+# same namespace or two), both up.
+veth() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
+		ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+
 # wait_for TIMEOUT_S CMD... - poll until CMD succeeds. TIMEOUT_S is what
 # a native run needs; it is multiplied by I62608_SLOW (run_vm.sh sets it for
 # the emulated VMs), so a slow machine fails no test for its slowness.
@@ -143,6 +164,85 @@ cleanup_hooks=()
 
 at_exit() {
 	cleanup_hooks+=("$*")
+}
+
+# ---- i62608d ------------------------------------------------------------
+
+# daemon_env NS [CMD...] - the frame of a test of i62608d, which runs in
+# the namespace NS (made here) with the module: bails out without the
+# programs (and the commands CMD), makes $tmp (removed at exit) with the
+# daemon's database $db, control socket and gateway state there, and sets
+# $agent, $daemon, $py. Defines ctl (i62608ctl in NS) and sql (one query
+# of the daemon's database, read beside it: WAL). The daemon daemon_start
+# starts is killed at exit.
+daemon_env() {
+	local b c
+	daemon_ns=$1
+	shift
+	agent=$I62608_BIN/i62608-agent
+	daemon=$I62608_BIN/i62608d
+	py=/usr/bin/python3
+	for b in "$agent" "$daemon" "$I62608_BIN/i62608ctl"; do
+		[ -x "$b" ] || { echo "Bail out! missing $b (make userspace)"; exit 1; }
+	done
+	for c in sqlite3 "$@"; do
+		command -v "$c" >/dev/null || { echo "Bail out! $c is missing"; exit 1; }
+	done
+	module_loaded || { echo "Bail out! the module is not loaded"; exit 1; }
+	tmp=$(mktemp -d)
+	at_exit "rm -rf '$tmp'"
+	export I62608_STATE_DIR=$tmp/gwstate
+	export I62608D_SOCKET=$tmp/i62608d.sock
+	db=$tmp/i62608d.db
+	daemon_log=$tmp/daemon.log
+	dpid=
+	# shellcheck disable=SC2016 # $dpid as it is at exit
+	at_exit 'kill -9 $dpid'
+	ns_new "$daemon_ns" || { echo "Bail out! cannot create namespace $daemon_ns"; exit 1; }
+	ctl() { in_ns "$daemon_ns" i62608ctl "$@"; }
+	sql() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1" 2>&1; }
+}
+
+# daemon_start - i62608d on $db and $policy in the test's namespace, in the
+# foreground, logging (debug) to $daemon_log; $dpid. Fails unless its
+# control socket answers in time.
+daemon_start() {
+	ip netns exec "$daemon_ns" "$daemon" --foreground --db "$db" --policy "$policy" \
+		--socket "$I62608D_SOCKET" --log-level debug 2>>"$daemon_log" &
+	dpid=$!
+	wait_for 10 ctl daemon status
+}
+
+# daemon_key - the configurator's key made in the kernel; its public key in
+# $cfgpub, for the agents' configurator_key.
+daemon_key() {
+	ctl key init >/dev/null || { echo "Bail out! key init failed"; exit 1; }
+	cfgpub=$(ctl -j key show | $py -c 'import json,sys; print(json.load(sys.stdin)["public_key"])')
+}
+
+# agent_key CONF - the public key of the agent of CONF.
+agent_key() {
+	"$agent" -c "$1" --show-key -j |
+		$py -c 'import json,sys; print(json.load(sys.stdin)["public_key"])'
+}
+
+# daemon_counter NAME - a counter of `daemon status`.
+daemon_counter() {
+	ctl -j daemon status |
+		$py -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"
+}
+
+# daemon_stop_clean - one test case: the daemon exits with status 0 on
+# SIGTERM and logged no error (priorities 0 to 3) in the whole test.
+daemon_stop_clean() {
+	local rc=0
+	kill -TERM "$dpid" && wait "$dpid" || rc=$?
+	if [ "$rc" = 0 ] && ! grep -qE '^<[0-3]>' "$daemon_log"; then
+		ok "i62608d exits with status 0, no error in its log"
+	else
+		diag "exit status $rc" "$(grep -E '^<[0-3]>' "$daemon_log")"
+		fail "i62608d exits with status 0, no error in its log"
+	fi
 }
 
 lib_cleanup() {

@@ -571,6 +571,26 @@ struct lost_arg {
 	uint32_t reason;
 };
 
+/*
+ * The failure report of @dev (as it was before) that stopped answering:
+ * @a its kernel entry (its TTL), @at when, @when how it was found.
+ */
+static void lost_report(struct daemon *d, const char *mac,
+			const struct db_device *dev,
+			const struct i62608_agent_info *a, int64_t at,
+			const char *when)
+{
+	char ttl[32] = "";
+
+	if (I62608_AGENT_HAS(a, I62608_AGENT_A_TTL))
+		snprintf(ttl, sizeof(ttl), " of %u s", a->ttl);
+	cloudlink_failure(d, "device_lost", mac, at, NULL,
+			  "%s%s%s (%s) was not heard from for its TTL%s on %s%s",
+			  dev->vendor, *dev->vendor ? " " : "", dev->model,
+			  *dev->name ? dev->name : "no name", ttl, dev->ifname,
+			  when);
+}
+
 static int lost_txn(struct daemon *d, void *arg)
 {
 	struct lost_arg *l = arg;
@@ -593,16 +613,8 @@ static int lost_txn(struct daemon *d, void *arg)
 	 * was removed by an operator, or whose gateway interface or
 	 * namespace went is not the device's.
 	 */
-	if (dev.present && l->reason == I62608_REASON_TTL_EXPIRED) {
-		char ttl[32] = "";
-
-		if (I62608_AGENT_HAS(l->a, I62608_AGENT_A_TTL))
-			snprintf(ttl, sizeof(ttl), " of %u s", l->a->ttl);
-		cloudlink_failure(d, "device_lost", mac, now, NULL,
-				  "%s%s%s (%s) was not heard from for its TTL%s on %s",
-				  dev.vendor, *dev.vendor ? " " : "", dev.model,
-				  *dev.name ? dev.name : "no name", ttl, dev.ifname);
-	}
+	if (dev.present && l->reason == I62608_REASON_TTL_EXPIRED)
+		lost_report(d, mac, &dev, l->a, now, "");
 	return db_event(d->db, now, mac, "device_lost", "%s",
 			i62608_reason_name(l->reason));
 }
@@ -824,18 +836,72 @@ struct reconcile {
 	struct daemon *d;
 	int64_t now;
 	int err;
-	unsigned int agents;
+	unsigned int agents, lost;
+	/* The MACs the dump listed (sorted after it). */
+	uint8_t (*seen)[6];
+	size_t n_seen, cap_seen;
+	/* The kernel's table is the one the daemon followed before. */
+	bool same_table;
 };
+
+/* The meta key of the module's epoch at the last reconciliation. */
+#define META_KERNEL_EPOCH "kernel_epoch"
+
+/* Said of a device found lost at a reconciliation. */
+#define LOST_FOUND " (found lost when i62608d reconciled with the kernel)"
 
 static void reconcile_agent(void *arg, const struct i62608_agent_info *a)
 {
 	struct reconcile *rc = arg;
+	struct db_device old;
+	char mac[18];
+	bool was;
 	int ret;
 
 	if (rc->err)
 		return;
 	rc->agents++;
+	if (rc->n_seen == rc->cap_seen) {
+		size_t cap = rc->cap_seen ? rc->cap_seen * 2 : 64;
+		void *v = realloc(rc->seen, cap * sizeof(*rc->seen));
+
+		if (!v) {
+			rc->err = -ENOMEM;
+			return;
+		}
+		rc->seen = v;
+		rc->cap_seen = cap;
+	}
+	memcpy(rc->seen[rc->n_seen++], a->mac, 6);
+	db_mac_str(a->mac, mac);
+	ret = db_device_get(rc->d->db, mac, &old);
+	if (ret && ret != -ENOENT) {
+		rc->err = ret;
+		return;
+	}
+	/* A lost agent the database does not know (forgotten): not news. */
+	if (ret && a->state == I62608_AGENT_LOST)
+		return;
+	was = !ret && old.present;
 	ret = record_agent(rc->d, a, rc->now);
+	/*
+	 * Present when the daemon last knew, lost in the kernel's table
+	 * now: it expired while nobody followed the events (a lost entry
+	 * lingers; only an expiry leaves one). Reported as if seen then.
+	 */
+	if (!ret && was && a->state == I62608_AGENT_LOST) {
+		int64_t at = rc->now;
+
+		if (I62608_AGENT_HAS(a, I62608_AGENT_A_LAST_SEEN_MS) &&
+		    I62608_AGENT_HAS(a, I62608_AGENT_A_TTL) &&
+		    a->last_seen_ms >= (uint64_t)a->ttl * 1000)
+			at -= (int64_t)(a->last_seen_ms - (uint64_t)a->ttl * 1000);
+		rc->lost++;
+		log_info("%s: lost (ttl_expired)%s", mac, LOST_FOUND);
+		lost_report(rc->d, mac, &old, a, at, LOST_FOUND);
+		ret = db_event(rc->d->db, rc->now, mac, "device_lost",
+			       "ttl_expired, found at the reconciliation");
+	}
 	if (ret)
 		rc->err = ret;
 }
@@ -845,6 +911,55 @@ static int decide_cb(void *arg, const char *mac)
 	struct reconcile *rc = arg;
 
 	return decide(rc->d, mac, rc->now);
+}
+
+static int cmp_mac(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+/*
+ * A device the dump did not list at all that was present: gone from the
+ * table while nobody followed the events (freed after its linger, a BYE,
+ * an operator), or with the table (the module was reloaded).
+ */
+static int vanished(struct reconcile *rc, const char *mac)
+{
+	struct daemon *d = rc->d;
+	struct db_device dev;
+	uint8_t m[6];
+	int ret;
+
+	if (db_mac_parse(mac, m) ||
+	    bsearch(m, rc->seen, rc->n_seen, sizeof(*rc->seen), cmp_mac))
+		return 0;
+	ret = db_device_get(d->db, mac, &dev);
+	if (ret || !dev.present)
+		return ret == -ENOENT ? 0 : ret;
+	ret = db_device_set_present(d->db, mac, false);
+	if (ret)
+		return ret;
+	rc->lost++;
+	if (!rc->same_table) {
+		log_info("%s: lost with the module's table (a new one)", mac);
+		return db_event(d->db, rc->now, mac, "device_lost",
+				"module_reloaded, found at the reconciliation");
+	}
+	log_info("%s: lost (not in the module's table)%s", mac, LOST_FOUND);
+	cloudlink_failure(d, "device_lost", mac, rc->now, NULL,
+			  "%s%s%s (%s) was no longer in the gateway's table on %s%s: not heard from for its TTL, or it said goodbye",
+			  dev.vendor, *dev.vendor ? " " : "", dev.model,
+			  *dev.name ? dev.name : "no name", dev.ifname, LOST_FOUND);
+	return db_event(d->db, rc->now, mac, "device_lost",
+			"vanished, found at the reconciliation");
+}
+
+static int reconcile_cb(void *arg, const char *mac)
+{
+	struct reconcile *rc = arg;
+	int ret = vanished(rc, mac);
+
+	return ret ? ret : decide(rc->d, mac, rc->now);
 }
 
 struct stale {
@@ -910,9 +1025,16 @@ static int resync_sent(struct daemon *d, int64_t now, int64_t older_than)
 static int reconcile_txn(struct daemon *d, void *arg)
 {
 	struct reconcile *rc = arg;
+	char epoch[16], was[16];
 	int ret;
 
-	ret = db_devices_all_absent(d->db);
+	snprintf(epoch, sizeof(epoch), "%08x", d->knl.epoch);
+	ret = db_meta_get(d->db, META_KERNEL_EPOCH, was, sizeof(was));
+	if (ret && ret != -ENOENT)
+		return ret;
+	rc->same_table = !ret && !strcmp(was, epoch);
+	if (!rc->same_table)
+		ret = db_meta_put(d->db, META_KERNEL_EPOCH, epoch);
 	if (ret)
 		return ret;
 	ret = knl_dump_agents(&d->knl, reconcile_agent, rc);
@@ -923,8 +1045,13 @@ static int reconcile_txn(struct daemon *d, void *arg)
 	}
 	if (rc->err)
 		return rc->err;
-	/* Devices not in the kernel now: the policy may have changed. */
-	ret = db_devices_each(d->db, decide_cb, rc);
+	if (rc->n_seen)
+		qsort(rc->seen, rc->n_seen, sizeof(*rc->seen), cmp_mac);
+	/*
+	 * Present devices the dump did not list are lost; every device is
+	 * decided again (the policy may have changed).
+	 */
+	ret = db_devices_each(d->db, reconcile_cb, rc);
 	if (ret)
 		return ret;
 	return resync_sent(d, rc->now, INT64_MAX);
@@ -937,11 +1064,13 @@ int engine_reconcile(struct daemon *d)
 
 	d->st.resyncs++;
 	ret = in_txn(d, reconcile_txn, &rc);
+	free(rc.seen);
 	if (ret) {
 		log_err("reconciliation with the kernel failed: %s", strerror(-ret));
 		return ret;
 	}
-	log_info("reconciled with the kernel: %u agents", rc.agents);
+	log_info("reconciled with the kernel: %u agents, %u devices lost meanwhile",
+		 rc.agents, rc.lost);
 	/* The gateway may have been changed while we were away. */
 	d->gw_dirty = true;
 	return 0;
