@@ -7,9 +7,12 @@
 # checked after each, then checks for leaks (kmemleak, if the kernel has it)
 # and that the module unloads.
 #
-#   run_vm.sh [--kernel NAME] [--detectors] [TEST...]
+#   run_vm.sh [--kernel NAME] [--detectors] [--except "TEST..."] [TEST...]
 #
-# TEST names a test program (e.g. netns.sh, iface_nl) to run only those.
+# TEST names a test program (e.g. netns.sh, iface_nl) to run only those;
+# --except runs every test but the ones it names (make test splits the
+# default kernel's suite over two VMs this way, so a new test is never
+# left out of both).
 # --detectors (debug lane) ends with detectors.sh, which plants faults for
 # kmemleak, lockdep and KASAN and finally makes the kernel panic.
 set -u
@@ -18,11 +21,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 export I62608_KERNEL=6.12
 only=()
+except=()
 detectors=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) I62608_KERNEL=$2; shift 2 ;;
 	--detectors) detectors=1; shift ;;
+	--except) read -ra except <<<"$2"; shift 2 ;;
 	-*) echo "run_vm.sh: unknown option $1" >&2; exit 2 ;;
 	*) only+=("$1"); shift ;;
 	esac
@@ -68,6 +73,17 @@ if [ ${#only[@]} -gt 0 ]; then
 		done
 	done
 	[ ${#selected[@]} -gt 0 ] || { echo "Bail out! no test named: ${only[*]}"; exit 1; }
+	tests=("${selected[@]}")
+fi
+if [ ${#except[@]} -gt 0 ]; then
+	selected=()
+	for t in "${tests[@]}"; do
+		skip=0
+		for e in "${except[@]}"; do
+			[ "${t##*/}" = "$e" ] && skip=1
+		done
+		[ "$skip" = 1 ] || selected+=("$t")
+	done
 	tests=("${selected[@]}")
 fi
 "$top/scripts/run-tests" --kernel-log "${tests[@]}"
