@@ -47,19 +47,6 @@ amac=$(ip -n agt -br link show a0 | awk '{print $3}')
 ctl() { in_ns gw i62608ctl "$@"; }
 ctl iface add v0 || { echo "Bail out! cannot enable v0"; exit 1; }
 
-# pycheck DESC FILE SCRIPT - run SCRIPT with the JSON in FILE as "d".
-pycheck() {
-	local desc=$1 file=$2 script=$3 out
-	if out=$($py -c "import json, sys
-d = json.load(open(sys.argv[1]))
-$script" "$file" 2>&1); then
-		ok "$desc"
-	else
-		diag "$out" "JSON was:" "$(head -c 3000 "$file")"
-		fail "$desc"
-	fi
-}
-
 # send NAME ARGS... - config send -j; JSON in $tmp/NAME.json, stderr in
 # $tmp/NAME.err, the exit status in $rc.
 send() {

@@ -39,19 +39,6 @@ if ! gw i62608ctl iface add v0 || ! gw i62608ctl iface add w0; then
 	exit 1
 fi
 
-# pycheck DESC FILE SCRIPT - run SCRIPT with the JSON in FILE as "d".
-pycheck() {
-	local desc=$1 file=$2 script=$3 out
-	if out=$($py -c "import json, re, sys
-d = json.load(open(sys.argv[1]))
-$script" "$file" 2>&1); then
-		ok "$desc"
-	else
-		diag "$out" "JSON was:" "$(head -c 3000 "$file")"
-		fail "$desc"
-	fi
-}
-
 # match DESC PATTERN CMD... - CMD succeeds and its output matches PATTERN.
 match() {
 	local desc=$1 pat=$2 out rc

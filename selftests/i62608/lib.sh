@@ -82,10 +82,10 @@ tap_end() {
 }
 
 # pycheck DESC FILE SCRIPT - one test case: the Python SCRIPT, run with the
-# JSON of FILE as "d" (json and sys imported), must succeed (assert ...).
+# JSON of FILE as "d" (json, re and sys imported), must succeed (assert ...).
 pycheck() {
 	local desc=$1 file=$2 script=$3 out
-	if out=$(/usr/bin/python3 -c "import json, sys
+	if out=$(/usr/bin/python3 -c "import json, re, sys
 d = json.load(open(sys.argv[1]))
 $script" "$file" 2>&1); then
 		ok "$desc"

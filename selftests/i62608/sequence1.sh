@@ -77,19 +77,6 @@ ctl params set heartbeat_interval 2 aging_interval 200ms ||
 ctl key init >/dev/null || { echo "Bail out! key init failed"; exit 1; }
 cfgpub=$(ctl -j key show | $py -c 'import json,sys; print(json.load(sys.stdin)["public_key"])')
 
-# pycheck DESC FILE SCRIPT - run SCRIPT with the JSON in FILE as "d".
-pycheck() {
-	local desc=$1 file=$2 script=$3 out
-	if out=$($py -c "import json, sys
-d = json.load(open(sys.argv[1]))
-$script" "$file" 2>&1); then
-		ok "$desc"
-	else
-		diag "$out" "JSON was:" "$(head -c 3000 "$file")"
-		fail "$desc"
-	fi
-}
-
 # sql QUERY - from the daemon's database (WAL: read beside it).
 sql() {
 	sqlite3 -batch -noheader "file:$db?mode=ro" "$1" 2>&1
