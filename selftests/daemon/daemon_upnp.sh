@@ -53,41 +53,7 @@ for l in "$igd e0" "$igd e0p" "$igd l0" "$gw c0"; do
 	ip -n "$n" link set "$d" up
 done
 
-# The chains Debian's miniupnpd-nftables expects (gw_upnp.sh).
-in_ns "$igd" nft -f - <<'EOF'
-table inet filter {
-	chain forward {
-		type filter hook forward priority filter; policy accept;
-		jump miniupnpd
-	}
-	chain miniupnpd {
-	}
-	chain prerouting {
-		type nat hook prerouting priority dstnat; policy accept;
-		jump prerouting_miniupnpd
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		jump postrouting_miniupnpd
-	}
-	chain prerouting_miniupnpd {
-	}
-	chain postrouting_miniupnpd {
-	}
-}
-EOF
-cat >"$tmp/miniupnpd.conf" <<'EOF'
-ext_ifname=e0
-listening_ip=l0
-port=5555
-enable_natpmp=no
-enable_upnp=yes
-secure_mode=no
-system_uptime=yes
-uuid=3ff1e4a6-62a0-4e0b-9c4e-62608000c0de
-allow 1024-65535 0.0.0.0/0 1-65535
-deny 0-65535 0.0.0.0/0 0-65535
-EOF
+miniupnpd_prepare "$igd" "$tmp" || { echo "Bail out! cannot prepare miniupnpd's chains"; exit 1; }
 ip netns exec "$igd" /usr/sbin/miniupnpd -f "$tmp/miniupnpd.conf" -d \
 	-P "$tmp/miniupnpd.pid" >"$tmp/miniupnpd.log" 2>&1 &
 mpid=$!

@@ -55,42 +55,7 @@ ip -n "$lone" link set x0 up
 ip -n "$lone" link set x0p up
 ip -n "$lone" route add 239.255.255.250/32 dev x0
 
-# The chains Debian's miniupnpd-nftables expects (its nft_init.sh makes
-# the same): it only adds rules to them.
-in_ns "$igd" nft -f - <<'EOF'
-table inet filter {
-	chain forward {
-		type filter hook forward priority filter; policy accept;
-		jump miniupnpd
-	}
-	chain miniupnpd {
-	}
-	chain prerouting {
-		type nat hook prerouting priority dstnat; policy accept;
-		jump prerouting_miniupnpd
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		jump postrouting_miniupnpd
-	}
-	chain prerouting_miniupnpd {
-	}
-	chain postrouting_miniupnpd {
-	}
-}
-EOF
-cat >"$tmp/miniupnpd.conf" <<'EOF'
-ext_ifname=e0
-listening_ip=l0
-port=5555
-enable_natpmp=no
-enable_upnp=yes
-secure_mode=no
-system_uptime=yes
-uuid=3ff1e4a6-62a0-4e0b-9c4e-62608000c0de
-allow 1024-65535 0.0.0.0/0 1-65535
-deny 0-65535 0.0.0.0/0 0-65535
-EOF
+miniupnpd_prepare "$igd" "$tmp" || { echo "Bail out! cannot prepare miniupnpd's chains"; exit 1; }
 
 pids=()
 stop_all() {

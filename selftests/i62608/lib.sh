@@ -244,6 +244,49 @@ daemon_stop_clean() {
 		fail "i62608d exits with status 0, no error in its log"
 	fi
 }
+# ---- miniupnpd ------------------------------------------------------------
+
+# miniupnpd_prepare NS DIR - for a real miniupnpd (Debian's nftables build)
+# in NS: the chains it expects (its nft_init.sh makes the same; it only
+# adds rules to them), and DIR/miniupnpd.conf for an IGD with its external
+# side on e0, listening on l0 port 5555.
+miniupnpd_prepare() {
+	in_ns "$1" nft -f - <<'EOF' &&
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		jump miniupnpd
+	}
+	chain miniupnpd {
+	}
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		jump prerouting_miniupnpd
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		jump postrouting_miniupnpd
+	}
+	chain prerouting_miniupnpd {
+	}
+	chain postrouting_miniupnpd {
+	}
+}
+EOF
+	cat >"$2/miniupnpd.conf" <<'EOF'
+ext_ifname=e0
+listening_ip=l0
+port=5555
+enable_natpmp=no
+enable_upnp=yes
+secure_mode=no
+system_uptime=yes
+uuid=3ff1e4a6-62a0-4e0b-9c4e-62608000c0de
+allow 1024-65535 0.0.0.0/0 1-65535
+deny 0-65535 0.0.0.0/0 0-65535
+EOF
+}
+
 
 lib_cleanup() {
 	local i ns
