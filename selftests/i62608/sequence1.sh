@@ -418,7 +418,13 @@ if [ -n "$(sql "SELECT registered FROM devices WHERE mac = '$mac' AND registered
 else
 	fail "the database: what was registered, the override's and the template's generations applied"
 fi
-cloud_json
+# The quality report (every 15 s) may just have been queued: nothing
+# waiting means once the worker has sent what it had.
+cloud_idle() {
+	cloud_json && $py -c 'import json, sys; assert json.load(open(sys.argv[1]))["pending"] == 0' \
+		"$tmp/cloud.json" 2>/dev/null
+}
+wait_for 10 cloud_idle
 pycheck "cloud status -j: configured, running, every role up, nothing waiting" "$tmp/cloud.json" "
 assert d['configured'] is True and d['running'] is True and d['gateway_id'] == '$gwid', d
 assert d['pending'] == 0 and d['rejected'] == 0 and d['delivered'] >= 2, d
