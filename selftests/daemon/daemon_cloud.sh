@@ -71,19 +71,6 @@ ip -n "$cl" link set c0 up
 ctl() { ip netns exec "$gw" "$ctlbin" "$@"; }
 sql() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1" 2>&1; }
 
-# pycheck DESC FILE SCRIPT - run SCRIPT with the JSON in FILE as "d".
-pycheck() {
-	local desc=$1 file=$2 script=$3 out
-	if out=$($py -c "import json, sys
-d = json.load(open(sys.argv[1]))
-$script" "$file" 2>&1); then
-		ok "$desc"
-	else
-		diag "$out" "JSON was:" "$(head -c 3000 "$file")"
-		fail "$desc"
-	fi
-}
-
 # ---- the servers ------------------------------------------------------------------
 
 certs=$tmp/certs
@@ -441,12 +428,7 @@ if wait "$dpid"; then
 else
 	fail "i62608d exits with status 0"
 fi
-if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/daemon.log"; then
-	diag "$(grep -E -A20 'Sanitizer|runtime error' "$tmp/daemon.log" | head -60)"
-	fail "no sanitizer report from the daemon"
-else
-	ok "no sanitizer report from the daemon"
-fi
+sanitizer_clean "the daemon" "$tmp/daemon.log"
 if ! grep -qE '^<[0-3]>' "$tmp/daemon.log"; then
 	ok "no error in the daemon's log"
 else

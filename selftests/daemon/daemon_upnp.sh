@@ -204,10 +204,5 @@ if wait "$dpid"; then
 else
 	fail "i62608d exits with status 0"
 fi
-if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/daemon.log"; then
-	diag "$(grep -E -A20 'Sanitizer|runtime error' "$tmp/daemon.log" | head -60)"
-	fail "no sanitizer report from the daemon"
-else
-	ok "no sanitizer report from the daemon"
-fi
+sanitizer_clean "the daemon" "$tmp/daemon.log"
 tap_end

@@ -95,6 +95,17 @@ $script" "$file" 2>&1); then
 	fi
 }
 
+# sanitizer_clean WHO LOG - one test case: no ASan/LSan/UBSan report in LOG
+# (a program built with the sanitizers, natively).
+sanitizer_clean() {
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$2"; then
+		diag "$(grep -E -A20 'Sanitizer|runtime error' "$2" | head -60)"
+		fail "no sanitizer report from $1"
+	else
+		ok "no sanitizer report from $1"
+	fi
+}
+
 # ---- module --------------------------------------------------------------
 
 module_loaded() {
