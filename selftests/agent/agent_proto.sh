@@ -267,8 +267,12 @@ fi
 
 n=$(count "$cfg1" "rx REPORT")
 kill -USR1 "$cfg_pid"
-expect "a new configurator epoch in a group ADVERTISE" "$cfg1" "tx ADVERTISE dst=03:62:60:80:00:01"
-epoch2=$(sed -n 's/.* epoch \(0x[0-9a-f]*\)$/\1/p' "$cfg1" | tail -n 1)
+# testcfg also ADVERTISEs to the group every TTL/3: wait for its "epoch"
+# line first, then for a group ADVERTISE carrying that epoch.
+wait_for 5 grep -qE '^[0-9]+ epoch 0x[0-9a-f]+$' "$cfg1"
+epoch2=$(sed -n 's/^[0-9]* epoch \(0x[0-9a-f]*\)$/\1/p' "$cfg1" | tail -n 1)
+expect "a new configurator epoch in a group ADVERTISE" "$cfg1" \
+	"tx ADVERTISE dst=03:62:60:80:00:01 .*epoch=${epoch2:-none} "
 expect "the agent logs the restart" "$a1" \
 	"info: a0: configurator $cmac restarted \\(epoch $epoch1 -> $epoch2\\)"
 if wait_for 3 at_least $((n + 1)) "$cfg1" "rx REPORT"; then
