@@ -8,8 +8,9 @@
 #   3. an enabled interface removed while frames arrive.
 # The debug-kernel lane runs this with I62608_ENDURANCE_CYCLES=1000 (KASAN,
 # kmemleak and lockdep watch every cycle); the other lanes run fewer. The
-# namespace and interface rounds are 20 everywhere: each costs a dozen
-# program starts, about five seconds on the debug kernel.
+# namespace and interface rounds are 20 everywhere: each starts about
+# nine programs, and a program start costs about 0.4 s on the debug kernel
+# (docs/testing.md).
 #
 #   +------------------- ns "e" --------------------+
 #   |  br0 (enabled)                                |
